@@ -1,0 +1,80 @@
+import Crypto
+import NIOCore
+
+/// One OpenD message: the 44-byte header's meaningful fields and the body.
+///
+/// On the wire every frame, in both directions, is
+///
+///     offset size field
+///          0    2 "FT"
+///          2    4 proto id        (u32, little endian, like every number here)
+///          6    1 body format     (0 protobuf, 1 JSON)
+///          7    1 proto version   (0)
+///          8    4 serial number   (chosen by the client, echoed by the server)
+///         12    4 body length
+///         16   20 SHA-1 of the body
+///         36    8 reserved zeros
+///         44    … body
+public struct OpenDFrame: Sendable, Equatable {
+    public static let headerLength = 44
+    public static let protobufFormat: UInt8 = 0
+
+    public var protoID: UInt32
+    public var serial: UInt32
+    public var bodyFormat: UInt8
+    public var protoVersion: UInt8
+    public var body: ByteBuffer
+
+    public init(protoID: UInt32, serial: UInt32, body: ByteBuffer,
+                bodyFormat: UInt8 = OpenDFrame.protobufFormat, protoVersion: UInt8 = 0) {
+        self.protoID = protoID
+        self.serial = serial
+        self.bodyFormat = bodyFormat
+        self.protoVersion = protoVersion
+        self.body = body
+    }
+
+    /// Appends the header (with the SHA-1 of the body) and the body to `buffer`.
+    public func write(to buffer: inout ByteBuffer) {
+        buffer.reserveCapacity(minimumWritableBytes: Self.headerLength + body.readableBytes)
+        buffer.writeInteger(UInt8(ascii: "F"))
+        buffer.writeInteger(UInt8(ascii: "T"))
+        buffer.writeInteger(protoID, endianness: .little)
+        buffer.writeInteger(bodyFormat)
+        buffer.writeInteger(protoVersion)
+        buffer.writeInteger(serial, endianness: .little)
+        buffer.writeInteger(UInt32(body.readableBytes), endianness: .little)
+        body.withUnsafeReadableBytes { bytes in
+            Insecure.SHA1.hash(data: bytes).withUnsafeBytes { digest in
+                _ = buffer.writeBytes(digest)
+            }
+        }
+        buffer.writeRepeatingByte(0, count: 8)
+        buffer.writeImmutableBuffer(body)
+    }
+}
+
+/// Why a byte stream is not a valid sequence of OpenD frames.
+public enum OpenDFrameError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The first two bytes of a header are not "FT".
+    case badHeader
+    /// The header announces a body larger than the decoder accepts.
+    case bodyTooLong(length: UInt32, limit: Int)
+    /// The body does not hash to the SHA-1 in its header.
+    case checksumMismatch(protoID: UInt32, serial: UInt32)
+    /// The stream ended inside a frame.
+    case truncated(bufferedBytes: Int)
+
+    public var description: String {
+        switch self {
+        case .badHeader:
+            return "bad frame header (no \"FT\" flag)"
+        case let .bodyTooLong(length, limit):
+            return "frame body of \(length) bytes exceeds the limit of \(limit) bytes"
+        case let .checksumMismatch(protoID, serial):
+            return "SHA-1 mismatch in the body of proto \(protoID), serial \(serial)"
+        case let .truncated(bufferedBytes):
+            return "connection closed inside a frame (\(bufferedBytes) bytes buffered)"
+        }
+    }
+}

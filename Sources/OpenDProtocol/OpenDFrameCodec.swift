@@ -1,0 +1,90 @@
+import Crypto
+import NIOCore
+
+/// Splits a byte stream into ``OpenDFrame``s, checking each body's SHA-1.
+///
+/// The body length is checked against `maxBodyLength` as soon as the header
+/// has arrived, so a hostile length field (say 4 GiB) fails the stream at once
+/// instead of making the decoder wait for, or reserve, that many bytes.
+public struct OpenDFrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = OpenDFrame
+
+    /// Large enough for a 50-row page many times over; OpenD's replies here are a few KiB.
+    public static let defaultMaxBodyLength = 1 << 20
+
+    public let maxBodyLength: Int
+
+    public init(maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength) {
+        self.maxBodyLength = maxBodyLength
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let frame = try Self.decodeFrame(from: &buffer, maxBodyLength: maxBodyLength) else {
+            return .needMoreData
+        }
+        context.fireChannelRead(Self.wrapInboundOut(frame))
+        return .continue
+    }
+
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        if buffer.readableBytes > 0 {
+            let buffered = buffer.readableBytes
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            throw OpenDFrameError.truncated(bufferedBytes: buffered)
+        }
+        return .needMoreData
+    }
+
+    /// Takes one whole frame off the front of `buffer`, or returns nil and
+    /// consumes nothing when the frame has not fully arrived.
+    public static func decodeFrame(from buffer: inout ByteBuffer, maxBodyLength: Int) throws -> OpenDFrame? {
+        let start = buffer.readerIndex
+        guard buffer.readableBytes >= OpenDFrame.headerLength else {
+            if buffer.readableBytes >= 2, buffer.getInteger(at: start, as: UInt16.self) != flag {
+                throw OpenDFrameError.badHeader
+            }
+            return nil
+        }
+        guard buffer.getInteger(at: start, as: UInt16.self) == flag else {
+            throw OpenDFrameError.badHeader
+        }
+        let protoID = buffer.getInteger(at: start + 2, endianness: .little, as: UInt32.self)!
+        let bodyFormat = buffer.getInteger(at: start + 6, as: UInt8.self)!
+        let protoVersion = buffer.getInteger(at: start + 7, as: UInt8.self)!
+        let serial = buffer.getInteger(at: start + 8, endianness: .little, as: UInt32.self)!
+        let bodyLength = buffer.getInteger(at: start + 12, endianness: .little, as: UInt32.self)!
+        guard bodyLength <= maxBodyLength else {
+            throw OpenDFrameError.bodyTooLong(length: bodyLength, limit: maxBodyLength)
+        }
+        guard buffer.readableBytes >= OpenDFrame.headerLength + Int(bodyLength) else {
+            return nil
+        }
+        let body = buffer.getSlice(at: start + OpenDFrame.headerLength, length: Int(bodyLength))!
+        let digestMatches = buffer.withUnsafeReadableBytes { bytes in
+            let header = UnsafeRawBufferPointer(rebasing: bytes[16..<36])
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[OpenDFrame.headerLength..<(OpenDFrame.headerLength + Int(bodyLength))])
+            return Insecure.SHA1.hash(data: payload).elementsEqual(header)
+        }
+        guard digestMatches else {
+            throw OpenDFrameError.checksumMismatch(protoID: protoID, serial: serial)
+        }
+        buffer.moveReaderIndex(forwardBy: OpenDFrame.headerLength + Int(bodyLength))
+        return OpenDFrame(protoID: protoID, serial: serial, body: body,
+                          bodyFormat: bodyFormat, protoVersion: protoVersion)
+    }
+
+    /// "FT" read as a big-endian UInt16, the way `getInteger` reads it by default.
+    private static let flag = UInt16(UInt8(ascii: "F")) << 8 | UInt16(UInt8(ascii: "T"))
+}
+
+/// Writes ``OpenDFrame``s with their 44-byte header.
+public struct OpenDFrameEncoder: MessageToByteEncoder {
+    public typealias OutboundIn = OpenDFrame
+
+    public init() {}
+
+    public func encode(data: OpenDFrame, out: inout ByteBuffer) {
+        data.write(to: &out)
+    }
+}

@@ -1,0 +1,36 @@
+import OpenDProtocol
+
+/// Where an ``OpenDClient`` finds OpenD, and how long it waits.
+public struct OpenDConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// The longest wait for the TCP connection to open.
+    public var connectTimeout: Duration
+    /// The longest wait for the reply to any one request, InitConnect included.
+    public var replyTimeout: Duration
+    /// Sent in InitConnect; OpenD shows it in its connection list.
+    public var clientID: String
+    /// Frames announcing a larger body are refused before any of it is read.
+    public var maxBodyLength: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 11111,
+                connectTimeout: Duration = .seconds(5), replyTimeout: Duration = .seconds(10),
+                clientID: String = "shortinterest", maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength) {
+        self.host = host
+        self.port = port
+        self.connectTimeout = connectTimeout
+        self.replyTimeout = replyTimeout
+        self.clientID = clientID
+        self.maxBodyLength = maxBodyLength
+    }
+
+    func validate() throws(ShortInterestError) {
+        guard !host.isEmpty else { throw .invalidArgument("OpenD host is empty") }
+        guard (1...65535).contains(port) else { throw .invalidArgument("OpenD port \(port) is not in 1...65535") }
+        guard connectTimeout > .zero else { throw .invalidArgument("connect timeout must be positive") }
+        guard replyTimeout > .zero else { throw .invalidArgument("reply timeout must be positive") }
+        guard maxBodyLength >= 1024 else { throw .invalidArgument("maximum body length must be at least 1024 bytes") }
+    }
+
+    var endpoint: String { "\(host):\(port)" }
+}

@@ -1,0 +1,75 @@
+/// The markets whose short-interest history this library serves.
+public enum Market: String, Sendable, Hashable, CaseIterable {
+    case hk = "HK"
+    case us = "US"
+
+    /// The market number OpenD uses in `Qot_Common.Security` (1 = HK securities, 11 = US securities).
+    public var openDNumber: Int32 {
+        switch self {
+        case .hk: return 1
+        case .us: return 11
+        }
+    }
+
+    public init?(openDNumber: Int32) {
+        guard let market = Market.allCases.first(where: { $0.openDNumber == openDNumber }) else { return nil }
+        self = market
+    }
+}
+
+/// A security as users write it: `MARKET.SYMBOL`, such as `HK.00700` or `US.BRK.B`.
+///
+/// The string splits at its first dot, so `US.BRK.B` is the US symbol `BRK.B`
+/// (and `US..DJI` the symbol `.DJI`), as futu-api splits it.
+public struct SecurityCode: Sendable, Hashable, CustomStringConvertible {
+    public let market: Market
+    public let symbol: String
+
+    /// The longest symbol accepted; real ones are far shorter.
+    public static let maxSymbolLength = 32
+
+    /// Parses and validates `code`.
+    ///
+    /// - Throws: ``ShortInterestError/invalidArgument(_:)`` for an empty or
+    ///   malformed code, or a market other than HK and US.
+    public init(_ code: String) throws(ShortInterestError) {
+        guard !code.isEmpty else {
+            throw .invalidArgument("code is empty (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
+        }
+        guard let dot = code.firstIndex(of: ".") else {
+            throw .invalidArgument("code \"\(code)\" has no market prefix (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
+        }
+        let prefix = code[..<dot]
+        let symbol = String(code[code.index(after: dot)...])
+        guard let market = Market(rawValue: String(prefix)) else {
+            throw .invalidArgument("market \"\(prefix)\" in code \"\(code)\" is not served: short interest exists for HK and US only")
+        }
+        try self.init(market: market, symbol: symbol)
+    }
+
+    /// Validates `symbol` for `market`: HK symbols are digits (`00700`),
+    /// US symbols visible ASCII without spaces (`AAPL`, `BRK.B`).
+    public init(market: Market, symbol: String) throws(ShortInterestError) {
+        let code = "\(market.rawValue).\(symbol)"
+        guard !symbol.isEmpty else {
+            throw .invalidArgument("code \"\(code)\" has an empty symbol")
+        }
+        guard symbol.utf8.count <= Self.maxSymbolLength else {
+            throw .invalidArgument("symbol in code \"\(code)\" is longer than \(Self.maxSymbolLength) bytes")
+        }
+        let valid: Bool
+        switch market {
+        case .hk: valid = symbol.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        case .us: valid = symbol.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+        }
+        guard valid else {
+            throw .invalidArgument(market == .hk
+                ? "HK symbol in code \"\(code)\" must be digits, e.g. HK.00700"
+                : "US symbol in code \"\(code)\" must be visible ASCII without spaces, e.g. US.AAPL")
+        }
+        self.market = market
+        self.symbol = symbol
+    }
+
+    public var description: String { "\(market.rawValue).\(symbol)" }
+}

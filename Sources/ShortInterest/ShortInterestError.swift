@@ -1,0 +1,31 @@
+/// Every way a short-interest request can fail. Each case maps to one status
+/// code of the C API.
+public enum ShortInterestError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The caller's input was refused before anything was sent.
+    case invalidArgument(String)
+    /// No connection to OpenD could be made (refused, unreachable, bad address).
+    case connectFailed(String)
+    /// Connecting, or waiting for a reply, took longer than configured.
+    case timeout(String)
+    /// The connection closed (or the client was closed) while a request was
+    /// pending. The next request connects afresh.
+    case disconnected(String)
+    /// The peer broke the protocol: bad header, bad SHA-1, oversized or
+    /// undecodable body.
+    case protocolError(String)
+    /// OpenD answered with a failure; its fields are passed through unchanged.
+    case rejected(retType: Int32, errCode: Int32?, message: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidArgument(message): return "invalid argument: \(message)"
+        case let .connectFailed(message): return "connect failed: \(message)"
+        case let .timeout(message): return "timeout: \(message)"
+        case let .disconnected(message): return "disconnected: \(message)"
+        case let .protocolError(message): return "protocol error: \(message)"
+        case let .rejected(retType, errCode, message):
+            let code = errCode.map { ", errCode \($0)" } ?? ""
+            return "rejected by OpenD (retType \(retType)\(code)): \(message)"
+        }
+    }
+}
