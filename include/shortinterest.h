@@ -1,0 +1,308 @@
+/*
+ * shortinterest.h — short-interest history of Hong Kong and US stocks.
+ *
+ * libshortinterest answers the question futu-api users ask with
+ * get_short_interest(code, next_key, num): one page of a stock's
+ * short-interest history, newest first.  It talks to a Futu OpenD gateway
+ * over OpenD's own TCP protocol.  Results come back as JSON text or as C
+ * structs.
+ *
+ * A complete program (docs/c-api.md has more):
+ *
+ *     #include <stdio.h>
+ *     #include <shortinterest.h>
+ *
+ *     int main(void) {
+ *         si_config *config = si_config_new();
+ *         si_config_set_opend(config, "127.0.0.1", 11111);
+ *         si_client *client = NULL;
+ *         if (si_client_open(config, &client) != SI_OK) {
+ *             fprintf(stderr, "%s\n", si_error_last()->message);
+ *             si_config_free(config);
+ *             return 1;
+ *         }
+ *         si_config_free(config);              // the client keeps a copy
+ *
+ *         const char *next_key = NULL;         // NULL: the newest page
+ *         si_page *page = NULL;
+ *         do {
+ *             si_page_free(page);              // frees the previous page (NULL is fine)
+ *             if (si_get_page(client, "HK.00700", next_key, 50, &page) != SI_OK) {
+ *                 fprintf(stderr, "%s\n", si_error_last()->message);
+ *                 break;
+ *             }
+ *             for (size_t i = 0; i < page->hk_count; i++) {
+ *                 const si_hk_row *row = &page->hk_rows[i];
+ *                 if (row->present & SI_HK_AGGREGATED_SHORT)
+ *                     printf("%s %llu\n", row->timestamp_str,
+ *                            (unsigned long long)row->aggregated_short);
+ *             }
+ *             next_key = page->next_key;       // owned by the page
+ *         } while (!si_page_is_last(page));
+ *         si_page_free(page);
+ *         si_client_close(client);
+ *         return 0;
+ *     }
+ *
+ * Build with: cc app.c $(pkg-config --cflags --libs shortinterest)
+ *
+ * THREADING
+ *   Every function may be called from any thread.  One client may be used
+ *   from many threads at once: their requests share one connection and are
+ *   in flight together.  The last-error record (si_error_last) is per thread.
+ *
+ * OWNERSHIP
+ *   Everything the library hands out is freed by the library's own function
+ *   for that kind of object: si_config_free, si_client_close, si_page_free,
+ *   si_string_free.  Each accepts NULL and does nothing.  Strings passed in
+ *   are copied or used only during the call; the caller keeps them.
+ *
+ * ERRORS
+ *   Functions that can fail return an si_status.  On failure they also set
+ *   the calling thread's last-error record (si_error_last) and leave their
+ *   out-pointers set to NULL.  Every argument is checked: a NULL or invalid
+ *   pointer argument, a string that is not UTF-8, or a number out of range
+ *   gives SI_ERR_INVALID_ARGUMENT, never a crash.
+ *
+ * ABSENT VALUES
+ *   OpenD may leave any field of a row out.  Absent is not zero: the struct
+ *   rows say which fields are present in a bitmask, and the JSON leaves
+ *   absent fields out of the row object.
+ */
+#ifndef SHORTINTEREST_H
+#define SHORTINTEREST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Version
+ * --------------------------------------------------------------------- */
+
+#define SI_VERSION_MAJOR 1
+#define SI_VERSION_MINOR 0
+#define SI_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */
+#define SI_VERSION_NUMBER (SI_VERSION_MAJOR * 10000 + SI_VERSION_MINOR * 100 + SI_VERSION_PATCH)
+#define SI_VERSION_STRING "1.0.0"
+
+/* The version of the library actually loaded, as SI_VERSION_NUMBER.  Compare
+ * it with SI_VERSION_NUMBER to detect a header/library mismatch.  Within one
+ * major version the ABI only grows. */
+int si_version_number(void);
+
+/* The loaded library's version as a static string, e.g. "1.0.0". */
+const char *si_version(void);
+
+/* ------------------------------------------------------------------------
+ * Status codes and the last error
+ * --------------------------------------------------------------------- */
+
+typedef enum si_status {
+    SI_OK = 0,
+    /* A caller's argument was refused before anything was sent: NULL where a
+     * pointer is required, a malformed code ("XX.123", "HK."), num outside
+     * 1...50, text that is not UTF-8, a client already closed. */
+    SI_ERR_INVALID_ARGUMENT = 1,
+    /* No connection to OpenD could be made (refused, unreachable, bad host). */
+    SI_ERR_CONNECT = 2,
+    /* Connecting, or the reply, took longer than the configured timeout. */
+    SI_ERR_TIMEOUT = 3,
+    /* The connection closed while the request was pending.  The next call on
+     * the same client connects afresh. */
+    SI_ERR_DISCONNECTED = 4,
+    /* The peer broke the protocol: bad frame header, bad SHA-1, oversized or
+     * undecodable body.  The connection is dropped; the next call reconnects. */
+    SI_ERR_PROTOCOL = 5,
+    /* OpenD answered with a failure (unknown stock, too frequent, ...).
+     * si_error_last() carries OpenD's retType, errCode and retMsg unchanged. */
+    SI_ERR_REJECTED = 6,
+    /* Memory could not be allocated. */
+    SI_ERR_NO_MEMORY = 7,
+    /* A bug in the library: please report it with the message. */
+    SI_ERR_INTERNAL = 8
+    /* Later versions may add codes: treat any nonzero value as a failure. */
+} si_status;
+
+/* The name of a status code as a static string ("SI_ERR_TIMEOUT");
+ * "SI_UNKNOWN_STATUS" for a value this version does not know. */
+const char *si_status_name(si_status status);
+
+/* What the calling thread's last failed call reported. */
+typedef struct si_error {
+    si_status status;        /* SI_OK when no call on this thread has failed */
+    const char *message;     /* UTF-8, never NULL ("" when status is SI_OK) */
+    /* For SI_ERR_REJECTED: OpenD's own fields; 0 and has_opend_err_code = 0 otherwise. */
+    int32_t opend_ret_type;
+    int32_t opend_err_code;
+    int has_opend_err_code;
+} si_error;
+
+/* The calling thread's last-error record; never NULL.  It is kept until the
+ * next call on this thread that fails (successful calls leave it as it is, as
+ * errno does), and it stays valid until the thread's next library call.  Copy
+ * the message if you need it longer. */
+const si_error *si_error_last(void);
+
+/* Resets the calling thread's last-error record to SI_OK. */
+void si_error_clear(void);
+
+/* ------------------------------------------------------------------------
+ * Configuration
+ *
+ * A configuration is an object with one setter per setting rather than a
+ * JSON string: every setting is type-checked by the compiler, a wrong value
+ * is refused at the setter that received it (with a message naming it), and
+ * new settings arrive as new setters without changing any existing
+ * signature.  Unset settings keep their defaults.
+ * --------------------------------------------------------------------- */
+
+typedef struct si_config si_config;
+
+/* A configuration with the defaults: OpenD at 127.0.0.1:11111, connect
+ * timeout 5000 ms, reply timeout 10000 ms, client id "shortinterest".
+ * NULL only when out of memory. */
+si_config *si_config_new(void);
+
+/* Frees a configuration; NULL is a no-op. */
+void si_config_free(si_config *config);
+
+/* The OpenD gateway to talk to.  host: a name or an IPv4/IPv6 address;
+ * port: 1...65535. */
+si_status si_config_set_opend(si_config *config, const char *host, int port);
+
+/* The longest wait to open the connection, and for the reply to any one
+ * request, in milliseconds; each 1...86400000. */
+si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int reply_timeout_ms);
+
+/* The client id sent to OpenD in InitConnect (non-empty UTF-8). */
+si_status si_config_set_client_id(si_config *config, const char *client_id);
+
+/* ------------------------------------------------------------------------
+ * Client
+ * --------------------------------------------------------------------- */
+
+typedef struct si_client si_client;
+
+/* Opens a client on a copy of config.  Nothing is sent until the first
+ * request, so an unreachable OpenD shows up there (SI_ERR_CONNECT), not here.
+ * On success *out_client is the client; close it with si_client_close. */
+si_status si_client_open(const si_config *config, si_client **out_client);
+
+/* Closes a client and releases it.  Calls in flight on other threads end
+ * with SI_ERR_DISCONNECTED; later calls with this handle return
+ * SI_ERR_INVALID_ARGUMENT ("client is closed").  Closing twice, or NULL, is
+ * a no-op: a handle is never reused for another client. */
+void si_client_close(si_client *client);
+
+/* ------------------------------------------------------------------------
+ * One page of history
+ *
+ * code:     "MARKET.SYMBOL", split at the first dot: "HK.00700", "US.AAPL",
+ *           "US.BRK.B" (US symbol "BRK.B").  Only HK and US are served.
+ * next_key: NULL or "" for the newest page; otherwise the next_key of the
+ *           previous page.  "-1" (the key after the last page) answers an
+ *           empty page whose next_key is "-1", and sends nothing.
+ * num:      rows per page, 1...50 (futu-api's default is 10).
+ * --------------------------------------------------------------------- */
+
+typedef enum si_market {
+    SI_MARKET_HK = 1,   /* OpenD's market number for HK securities */
+    SI_MARKET_US = 11   /* ... and for US securities */
+} si_market;
+
+/* Bits of si_us_row.present. */
+#define SI_US_TIMESTAMP              (1u << 0)
+#define SI_US_TIMESTAMP_STR          (1u << 1)
+#define SI_US_SHARES_SHORT           (1u << 2)
+#define SI_US_SHORT_PERCENT          (1u << 3)
+#define SI_US_AVG_DAILY_SHARE_VOLUME (1u << 4)
+#define SI_US_DAYS_TO_COVER          (1u << 5)
+#define SI_US_CLOSE_PRICE            (1u << 6)
+#define SI_US_LAST_CLOSE_PRICE       (1u << 7)
+
+/* One US observation (a FINRA settlement date).  A field is meaningful only
+ * when its bit is set in present; absent numbers read 0 and an absent
+ * timestamp_str reads "". */
+typedef struct si_us_row {
+    uint32_t present;
+    int64_t timestamp;               /* unix seconds, midnight America/New_York */
+    const char *timestamp_str;       /* "YYYY-MM-DD", never NULL, owned by the page */
+    uint64_t shares_short;
+    double short_percent;            /* percent: 12.34 means 12.34 % */
+    uint64_t avg_daily_share_volume;
+    double days_to_cover;
+    double close_price;
+    double last_close_price;
+} si_us_row;
+
+/* Bits of si_hk_row.present. */
+#define SI_HK_TIMESTAMP              (1u << 0)
+#define SI_HK_TIMESTAMP_STR          (1u << 1)
+#define SI_HK_CLOSE_PRICE            (1u << 2)
+#define SI_HK_LAST_CLOSE_PRICE       (1u << 3)
+#define SI_HK_AGGREGATED_SHORT       (1u << 4)
+#define SI_HK_AGGREGATED_SHORT_RATIO (1u << 5)
+
+/* One HK observation (an SFC reporting day), with the same presence rule. */
+typedef struct si_hk_row {
+    uint32_t present;
+    int64_t timestamp;               /* unix seconds, midnight UTC+8 */
+    const char *timestamp_str;       /* "YYYY-MM-DD", never NULL, owned by the page */
+    double close_price;
+    double last_close_price;         /* close of the previous trading day */
+    uint64_t aggregated_short;       /* shares */
+    double aggregated_short_ratio;   /* percent of shares outstanding */
+} si_hk_row;
+
+/* One page, newest rows first.  OpenD answers a US list and an HK list; the
+ * one for the other market is empty.  Everything it points to lives in the
+ * page's own allocation and is freed by si_page_free. */
+typedef struct si_page {
+    si_market market;
+    const char *code;                /* as requested, e.g. "US.BRK.B" */
+    const char *next_key;            /* key of the next page; "-1" after the last */
+    size_t us_count;
+    const si_us_row *us_rows;        /* us_count rows (NULL when 0) */
+    size_t hk_count;
+    const si_hk_row *hk_rows;        /* hk_count rows (NULL when 0) */
+} si_page;
+
+/* Fetches one page as structs.  On success *out_page is the page; free it
+ * with si_page_free. */
+si_status si_get_page(si_client *client, const char *code, const char *next_key,
+                      int num, si_page **out_page);
+
+/* 1 when page is the last of its history (next_key is "-1"), else 0; 1 for NULL. */
+int si_page_is_last(const si_page *page);
+
+/* Frees a page; NULL is a no-op. */
+void si_page_free(si_page *page);
+
+/* Fetches one page as a NUL-terminated UTF-8 JSON object, e.g.
+ *
+ *   {"market":"HK","code":"HK.00700","next_key":"10","us":[],
+ *    "hk":[{"timestamp":1777478400,"timestamp_str":"2026-04-30",
+ *           "aggregated_short":51480638,"aggregated_short_ratio":0.56,
+ *           "close_price":467.8,"last_close_price":479.2}, ...]}
+ *
+ * Rows use the field names of futu-api's DataFrame columns.  An absent field
+ * is left out of its row object (never null, never 0); so is a non-finite
+ * double (NaN, infinity), which JSON cannot carry.  Integers are printed
+ * exactly, all digits, even above 2^53; doubles in the shortest form that
+ * reads back to the same value.  Free *out_json with si_string_free. */
+si_status si_get_page_json(si_client *client, const char *code, const char *next_key,
+                           int num, char **out_json);
+
+/* Frees a string the library returned; NULL is a no-op. */
+void si_string_free(char *string);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SHORTINTEREST_H */
