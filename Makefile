@@ -1,19 +1,59 @@
 # shortinterest: `make demo` runs the main job, `make test` runs every test.
 SWIFT ?= swift
 PREFIX ?= /usr/local
+SOVERSION := 1
+VERSION := 1.0.0
 
-.PHONY: all setup demo test test-swift clean
+# Release builds link the Swift runtime into each artifact, so users need no
+# Swift installed (-static-stdlib at compile and link time, see
+# ../shared/guides/swift-c-abi.md). They get their own scratch folder so that
+# debug builds and `swift test` keep theirs.
+RELEASE := $(SWIFT) build -c release --scratch-path .build-release -Xswiftc -static-stdlib
+LIB_LINK := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinker -soname=libshortinterest.so.$(SOVERSION) \
+            -Xlinker --strip-all -Xlinker -z -Xlinker defs
 
-all: demo
+.PHONY: all setup lib cli demo test test-swift test-c clean install
+
+all: lib cli
 
 setup:
 	./scripts/setup.sh
 
-test: setup test-swift
+lib:
+	$(RELEASE) --product shortinterest $(LIB_LINK)
+	mkdir -p build/lib
+	cp .build-release/release/libshortinterest.so build/lib/libshortinterest.so.$(VERSION)
+	ln -sf libshortinterest.so.$(VERSION) build/lib/libshortinterest.so.$(SOVERSION)
+	ln -sf libshortinterest.so.$(SOVERSION) build/lib/libshortinterest.so
+	sed -e 's|@PREFIX@|$(CURDIR)/build|; s|@INCLUDEDIR@|$(CURDIR)/include|; s|@VERSION@|$(VERSION)|' \
+	    shortinterest.pc.in > build/lib/shortinterest.pc
+
+cli:
+	$(RELEASE) --product shortinterest-cli -Xlinker --strip-all
+	mkdir -p build/bin
+	cp .build-release/release/shortinterest-cli build/bin/shortinterest
+
+install: lib cli
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 755 build/lib/libshortinterest.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libshortinterest.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libshortinterest.so.$(SOVERSION)
+	ln -sf libshortinterest.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libshortinterest.so
+	install -m 644 include/shortinterest.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 build/bin/shortinterest $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(PREFIX)/include|; s|@VERSION@|$(VERSION)|' \
+	    shortinterest.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/shortinterest.pc
+
+demo: setup lib cli
+	./scripts/demo.sh
+
+test: setup test-swift test-c
 
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+test-c: lib cli
+	./bindings/c/tests/run.sh
+
 clean:
-	rm -rf .build build
+	rm -rf .build .build-release build

@@ -5,11 +5,17 @@ let package = Package(
     name: "shortinterest",
     products: [
         .library(name: "ShortInterest", targets: ["ShortInterest"]),
+        // libshortinterest.so: `make lib` builds the release artifact (static
+        // Swift runtime, si_* exports only, SONAME, stripped).
+        .library(name: "shortinterest", type: .dynamic, targets: ["ShortInterestCABI"]),
+        .executable(name: "shortinterest-cli", targets: ["ShortInterestCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // The OpenD wire format: generated protobuf messages and the frame codec.
@@ -31,6 +37,41 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // `shortinterest serve`: an OpenD-compatible server over any source.
+        .target(
+            name: "ShortInterestGateway",
+            dependencies: [
+                "ShortInterest", "OpenDProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `shortinterest` command (`make` installs it as build/bin/shortinterest).
+        .executableTarget(
+            name: "ShortInterestCLI",
+            dependencies: [
+                "ShortInterest", "ShortInterestGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // include/shortinterest.h as a Swift module.
+        .systemLibrary(name: "CShortInterest", path: "Sources/CShortInterest"),
+        // The C ABI: thin @_cdecl functions over the core.
+        .target(
+            name: "ShortInterestCABI",
+            dependencies: [
+                "ShortInterest", "CShortInterest",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Parsers for the free public files (FINRA, SFC, reference CSV) and
+        // trading-day timestamps. No I/O, no store: bytes in, typed rows out.
+        .target(name: "PublicData"),
+        .testTarget(name: "PublicDataTests", dependencies: ["PublicData"]),
         .testTarget(
             name: "ShortInterestTests",
             dependencies: [

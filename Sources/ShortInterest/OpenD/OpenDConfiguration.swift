@@ -24,7 +24,8 @@ public struct OpenDConfiguration: Sendable, Equatable {
         self.maxBodyLength = maxBodyLength
     }
 
-    func validate() throws(ShortInterestError) {
+    /// Refuses settings that could never work, naming the first one wrong.
+    public func validate() throws(ShortInterestError) {
         guard !host.isEmpty else { throw .invalidArgument("OpenD host is empty") }
         guard (1...65535).contains(port) else { throw .invalidArgument("OpenD port \(port) is not in 1...65535") }
         guard connectTimeout > .zero else { throw .invalidArgument("connect timeout must be positive") }

@@ -1,4 +1,4 @@
-import OpenDProtocol
+public import OpenDProtocol
 
 // Translation between this library's types and OpenD's Qot_GetShortInterest messages.
 
@@ -56,5 +56,49 @@ extension HKShortInterestRow {
             aggregatedShort: item.hasAggregatedShort ? item.aggregatedShort : nil,
             aggregatedShortRatio: item.hasAggregatedShortRatio ? item.aggregatedShortRatio : nil
         )
+    }
+}
+
+// The other direction, for servers that speak OpenD's protocol (the gateway).
+
+extension PageRequest {
+    /// Validates an OpenD request as OpenD would.
+    public init(openD request: QotGetShortInterest_C2S) throws(ShortInterestError) {
+        guard let market = Market(openDNumber: request.security.market) else {
+            throw .invalidArgument("market \(request.security.market) is not served: short interest exists for HK (1) and US (11) only")
+        }
+        try self.init(code: SecurityCode(market: market, symbol: request.security.code),
+                      nextKey: request.hasNextKey ? request.nextKey : nil,
+                      num: request.hasNum ? Int(request.num) : nil)
+    }
+}
+
+extension QotGetShortInterest_S2C {
+    /// `page` as OpenD sends it: absent fields left unset.
+    public init(_ page: ShortInterestPage) {
+        self.init()
+        usItemList = page.usRows.map { row in
+            var item = QotGetShortInterest_UsShortInterestItem()
+            if let value = row.timestamp { item.timestamp = value }
+            if let value = row.timestampString { item.timestampStr = value }
+            if let value = row.sharesShort { item.sharesShort = value }
+            if let value = row.shortPercent { item.shortPercent = value }
+            if let value = row.averageDailyShareVolume { item.avgDailyShareVolume = value }
+            if let value = row.daysToCover { item.daysToCover = value }
+            if let value = row.closePrice { item.closePrice = value }
+            if let value = row.lastClosePrice { item.lastClosePrice = value }
+            return item
+        }
+        hkItemList = page.hkRows.map { row in
+            var item = QotGetShortInterest_HkShortInterestItem()
+            if let value = row.timestamp { item.timestamp = value }
+            if let value = row.timestampString { item.timestampStr = value }
+            if let value = row.closePrice { item.closePrice = value }
+            if let value = row.lastClosePrice { item.lastClosePrice = value }
+            if let value = row.aggregatedShort { item.aggregatedShort = value }
+            if let value = row.aggregatedShortRatio { item.aggregatedShortRatio = value }
+            return item
+        }
+        nextKey = page.nextKey
     }
 }

@@ -1,0 +1,203 @@
+// The C entry points declared in include/shortinterest.h. Each one checks
+// its arguments, calls the core, and maps the outcome to an si_status; the
+// behaviour lives in the ShortInterest module.
+import CShortInterest
+import ShortInterest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// MARK: Version
+
+private let versionText = StaticString("1.0.0")
+
+@_cdecl("si_version_number")
+public func si_version_number() -> Int32 { 10000 }
+
+@_cdecl("si_version")
+public func si_version() -> UnsafePointer<CChar> {
+    UnsafeRawPointer(versionText.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+// MARK: Status codes and the last error
+
+@_cdecl("si_status_name")
+public func si_status_name(_ status: si_status) -> UnsafePointer<CChar> {
+    let name: StaticString
+    switch status {
+    case SI_OK: name = "SI_OK"
+    case SI_ERR_INVALID_ARGUMENT: name = "SI_ERR_INVALID_ARGUMENT"
+    case SI_ERR_CONNECT: name = "SI_ERR_CONNECT"
+    case SI_ERR_TIMEOUT: name = "SI_ERR_TIMEOUT"
+    case SI_ERR_DISCONNECTED: name = "SI_ERR_DISCONNECTED"
+    case SI_ERR_PROTOCOL: name = "SI_ERR_PROTOCOL"
+    case SI_ERR_REJECTED: name = "SI_ERR_REJECTED"
+    case SI_ERR_NO_MEMORY: name = "SI_ERR_NO_MEMORY"
+    case SI_ERR_INTERNAL: name = "SI_ERR_INTERNAL"
+    default: name = "SI_UNKNOWN_STATUS"
+    }
+    return UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("si_error_last")
+public func si_error_last() -> UnsafePointer<si_error> {
+    UnsafePointer(threadErrorRecord())
+}
+
+@_cdecl("si_error_clear")
+public func si_error_clear() {
+    fail(SI_OK, "")
+}
+
+// MARK: Configuration
+
+@_cdecl("si_config_new")
+public func si_config_new() -> OpaquePointer? {
+    OpaquePointer(Unmanaged.passRetained(ConfigurationBox()).toOpaque())
+}
+
+@_cdecl("si_config_free")
+public func si_config_free(_ config: OpaquePointer?) {
+    guard let config else { return }
+    Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).release()
+}
+
+@_cdecl("si_config_set_opend")
+public func si_config_set_opend(_ config: OpaquePointer?, _ host: UnsafePointer<CChar>?, _ port: Int32) -> si_status {
+    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+        openD.host = try string(host, named: "host")
+        openD.port = Int(port)
+    }
+}
+
+@_cdecl("si_config_set_timeouts")
+public func si_config_set_timeouts(_ config: OpaquePointer?, _ connectTimeoutMS: Int32, _ replyTimeoutMS: Int32) -> si_status {
+    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+        for (name, value) in [("connect timeout", connectTimeoutMS), ("reply timeout", replyTimeoutMS)] where !(1...86_400_000).contains(value) {
+            throw .invalidArgument("\(name) \(value) ms is not in 1...86400000")
+        }
+        openD.connectTimeout = .milliseconds(connectTimeoutMS)
+        openD.replyTimeout = .milliseconds(replyTimeoutMS)
+    }
+}
+
+@_cdecl("si_config_set_client_id")
+public func si_config_set_client_id(_ config: OpaquePointer?, _ clientID: UnsafePointer<CChar>?) -> si_status {
+    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+        openD.clientID = try string(clientID, named: "client id")
+        if openD.clientID.isEmpty { throw .invalidArgument("client id is empty") }
+    }
+}
+
+/// Applies `change` to a copy of the configuration and keeps it only if the
+/// result is valid, so a refused setting leaves the configuration as it was.
+private func updating(_ config: OpaquePointer?, _ change: (inout OpenDConfiguration) throws(ShortInterestError) -> Void) -> si_status {
+    guard let config else { return fail(.invalidArgument("config is NULL")) }
+    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
+    var updated = box.openD
+    do throws(ShortInterestError) {
+        try change(&updated)
+        try updated.validate()
+    } catch {
+        return fail(error)
+    }
+    box.openD = updated
+    return SI_OK
+}
+
+// MARK: Client
+
+@_cdecl("si_client_open")
+public func si_client_open(_ config: OpaquePointer?, _ outClient: UnsafeMutablePointer<OpaquePointer?>?) -> si_status {
+    guard let outClient else { return fail(.invalidArgument("out_client is NULL")) }
+    outClient.pointee = nil
+    guard let config else { return fail(.invalidArgument("config is NULL")) }
+    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
+    do throws(ShortInterestError) {
+        outClient.pointee = ClientHandles.register(try OpenDClient(configuration: box.openD))
+        return SI_OK
+    } catch {
+        return fail(error)
+    }
+}
+
+@_cdecl("si_client_close")
+public func si_client_close(_ client: OpaquePointer?) {
+    guard let client, let source = ClientHandles.remove(client) else { return }
+    _ = blocking { await source.close() }
+}
+
+// MARK: Pages
+
+@_cdecl("si_get_page")
+public func si_get_page(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ nextKey: UnsafePointer<CChar>?,
+                        _ num: Int32, _ outPage: UnsafeMutablePointer<UnsafeMutablePointer<si_page>?>?) -> si_status {
+    guard let outPage else { return fail(.invalidArgument("out_page is NULL")) }
+    outPage.pointee = nil
+    switch fetch(client, code, nextKey, num) {
+    case let .failure(error):
+        return fail(error)
+    case let .success(page):
+        guard let cPage = page.allocateCPage() else { return fail(SI_ERR_NO_MEMORY, "out of memory for a page of \(page.usRows.count + page.hkRows.count) rows") }
+        outPage.pointee = cPage
+        return SI_OK
+    }
+}
+
+@_cdecl("si_page_is_last")
+public func si_page_is_last(_ page: UnsafePointer<si_page>?) -> Int32 {
+    guard let page, let nextKey = page.pointee.next_key else { return 1 }
+    return String(cString: nextKey) == PageRequest.endKey ? 1 : 0
+}
+
+@_cdecl("si_page_free")
+public func si_page_free(_ page: UnsafeMutablePointer<si_page>?) {
+    free(page)
+}
+
+@_cdecl("si_get_page_json")
+public func si_get_page_json(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ nextKey: UnsafePointer<CChar>?,
+                             _ num: Int32, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> si_status {
+    guard let outJSON else { return fail(.invalidArgument("out_json is NULL")) }
+    outJSON.pointee = nil
+    switch fetch(client, code, nextKey, num) {
+    case let .failure(error):
+        return fail(error)
+    case let .success(page):
+        guard let text = strdup(page.json) else { return fail(SI_ERR_NO_MEMORY, "out of memory for a JSON page") }
+        outJSON.pointee = text
+        return SI_OK
+    }
+}
+
+@_cdecl("si_string_free")
+public func si_string_free(_ string: UnsafeMutablePointer<CChar>?) {
+    free(string)
+}
+
+// MARK: Arguments
+
+private func fetch(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ nextKey: UnsafePointer<CChar>?,
+                   _ num: Int32) -> Result<ShortInterestPage, ShortInterestError> {
+    let request: PageRequest
+    let source: any ShortInterestSource
+    do throws(ShortInterestError) {
+        source = try ClientHandles.source(for: client)
+        request = try PageRequest(code: string(code, named: "code"),
+                                  nextKey: nextKey == nil ? nil : string(nextKey, named: "next_key"),
+                                  num: Int(num))
+    } catch {
+        return .failure(error)
+    }
+    return blocking { () async throws(ShortInterestError) in try await source.page(request) }
+}
+
+/// A caller's C string as a Swift string, refusing NULL and invalid UTF-8.
+private func string(_ pointer: UnsafePointer<CChar>?, named name: String) throws(ShortInterestError) -> String {
+    guard let pointer else { throw .invalidArgument("\(name) is NULL") }
+    guard let text = String(validatingCString: pointer) else { throw .invalidArgument("\(name) is not valid UTF-8") }
+    return text
+}

@@ -1,0 +1,34 @@
+import ShortInterest
+import Synchronization
+
+/// What an `si_config *` points to.
+final class ConfigurationBox {
+    var openD = OpenDConfiguration()
+}
+
+/// Open clients by handle. A `si_client *` is a number, never an address:
+/// it is never dereferenced and never reused, so a call with a closed
+/// handle finds nothing instead of touching freed memory, and closing
+/// twice is harmless.
+enum ClientHandles {
+    private static let clients = Mutex<[UInt: any ShortInterestSource]>([:])
+    private static let lastHandle = Atomic<UInt>(0)
+
+    static func register(_ source: any ShortInterestSource) -> OpaquePointer {
+        let handle = lastHandle.wrappingAdd(1, ordering: .relaxed).newValue
+        clients.withLock { $0[handle] = source }
+        return OpaquePointer(bitPattern: handle)!
+    }
+
+    static func source(for handle: OpaquePointer?) throws(ShortInterestError) -> any ShortInterestSource {
+        guard let handle else { throw .invalidArgument("client is NULL") }
+        guard let source = clients.withLock({ $0[UInt(bitPattern: handle)] }) else {
+            throw .invalidArgument("client is closed (or was never opened)")
+        }
+        return source
+    }
+
+    static func remove(_ handle: OpaquePointer) -> (any ShortInterestSource)? {
+        clients.withLock { $0.removeValue(forKey: UInt(bitPattern: handle)) }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import FoundationEssentials
+import ShortInterest
+
+/// Where answers come from: a live OpenD, or local data.
+struct SourceOptions: ParsableArguments {
+    @Option(name: .customLong("opend"), help: "OpenD address, HOST:PORT (default 127.0.0.1:11111).")
+    var openD: String?
+
+    @Option(help: "A JSON fixture of code → rows (futu-api's field names), served from memory.")
+    var fixture: String?
+
+    func validate() throws {
+        if openD != nil && fixture != nil {
+            throw ValidationError("--opend and --fixture are alternatives: give one")
+        }
+    }
+
+    func makeSource() throws -> any ShortInterestSource {
+        if let fixture {
+            let bytes: Data
+            do {
+                bytes = try Data(contentsOf: URL(filePath: fixture))
+            } catch {
+                throw ValidationError("cannot read fixture \(fixture): \(error)")
+            }
+            return try InMemorySource(fixture: bytes)
+        }
+        var configuration = OpenDConfiguration()
+        if let openD {
+            guard let colon = openD.lastIndex(of: ":"), let port = Int(openD[openD.index(after: colon)...]) else {
+                throw ValidationError("--opend takes HOST:PORT, e.g. 127.0.0.1:11111")
+            }
+            configuration.host = String(openD[..<colon])
+            configuration.port = port
+        }
+        return try OpenDClient(configuration: configuration)
+    }
+}

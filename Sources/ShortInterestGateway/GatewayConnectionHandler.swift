@@ -1,0 +1,128 @@
+import Logging
+import NIOCore
+import OpenDProtocol
+import SwiftProtobuf
+import ShortInterest
+import Synchronization
+
+/// One client connection of the gateway: InitConnect first, then KeepAlive and
+/// short-interest requests, each answered with the request's proto id and serial.
+final class GatewayConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = OpenDFrame
+    typealias OutboundOut = OpenDFrame
+
+    private let source: any ShortInterestSource
+    private let connectionID: UInt64
+    private let keepAliveInterval: Int32
+    private let logger: Logger
+    private var initialized = false
+
+    init(source: any ShortInterestSource, connectionID: UInt64, keepAliveInterval: Int32, logger: Logger) {
+        self.source = source
+        self.connectionID = connectionID
+        self.keepAliveInterval = keepAliveInterval
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        logger.info("connected", metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        logger.info("disconnected")
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard initialized || frame.protoID == ProtoID.initConnect else {
+            logger.warning("refused: first frame is proto \(frame.protoID), not InitConnect")
+            context.close(promise: nil)
+            return
+        }
+        switch frame.protoID {
+        case ProtoID.initConnect:
+            initialized = true
+            reply(to: frame, context: context, with: initConnectReply())
+        case ProtoID.keepAlive:
+            var reply = KeepAlive_Response()
+            reply.retType = 0
+            reply.s2C.time = (try? frame.decode(KeepAlive_Request.self))?.c2S.time ?? 0
+            self.reply(to: frame, context: context, with: reply)
+        case ProtoID.getShortInterest:
+            answerShortInterest(frame, context: context)
+        default:
+            var reply = QotGetShortInterest_Response()
+            reply.retType = -1
+            reply.retMsg = "proto \(frame.protoID) is not served by this gateway (only InitConnect, KeepAlive and Qot_GetShortInterest)"
+            self.reply(to: frame, context: context, with: reply)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.warning("closing after error: \(error)")
+        context.close(promise: nil)
+    }
+
+    private func initConnectReply() -> InitConnect_Response {
+        var reply = InitConnect_Response()
+        reply.retType = 0
+        reply.s2C.serverVer = 1000
+        reply.s2C.loginUserID = 0
+        reply.s2C.connID = connectionID
+        reply.s2C.connAeskey = String((0..<16).map { _ in "0123456789ABCDEF".randomElement()! })
+        reply.s2C.keepAliveInterval = keepAliveInterval
+        return reply
+    }
+
+    private func answerShortInterest(_ frame: OpenDFrame, context: ChannelHandlerContext) {
+        let request: PageRequest
+        do {
+            let message: QotGetShortInterest_Request = try frame.decode()
+            request = try PageRequest(openD: message.c2S)
+        } catch {
+            var reply = QotGetShortInterest_Response()
+            reply.retType = -1
+            reply.retMsg = "\(error)"
+            self.reply(to: frame, context: context, with: reply)
+            return
+        }
+        let channel = context.channel
+        let source = source
+        let logger = logger
+        Task {
+            var reply = QotGetShortInterest_Response()
+            do throws(ShortInterestError) {
+                let page = try await source.page(request)
+                reply.retType = 0
+                reply.s2C = QotGetShortInterest_S2C(page)
+            } catch let .rejected(retType, errCode, message) {
+                reply.retType = retType
+                if let errCode { reply.errCode = errCode }
+                reply.retMsg = message
+            } catch {
+                logger.error("request failed: \(error)")
+                reply.retType = -1
+                reply.retMsg = "\(error)"
+            }
+            if let answer = try? OpenDFrame(protoID: frame.protoID, serial: frame.serial, message: reply) {
+                channel.writeAndFlush(answer, promise: nil)
+            }
+        }
+    }
+
+    private func reply(to frame: OpenDFrame, context: ChannelHandlerContext, with message: some SwiftProtobuf.Message) {
+        do {
+            context.writeAndFlush(wrapOutboundOut(try OpenDFrame(protoID: frame.protoID, serial: frame.serial, message: message)), promise: nil)
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+}
+
+/// Numbers connections for logs and InitConnect's connID.
+final class ConnectionCounter: Sendable {
+    private let last = Atomic<UInt64>(0)
+    func next() -> UInt64 { last.wrappingAdd(1, ordering: .relaxed).newValue }
+}

@@ -1,0 +1,79 @@
+import Logging
+import NIOCore
+import NIOPosix
+import OpenDProtocol
+import ShortInterest
+
+/// An OpenD-compatible server: futu-api programs (and this library's own
+/// client) connect to it as to OpenD and get short-interest pages from any
+/// ``ShortInterestSource``, such as a local store.
+///
+///     let server = try await GatewayServer.start(source: store, configuration: .init(port: 11111))
+///     try await server.closeFuture.get()
+///
+/// It speaks InitConnect, KeepAlive and Qot_GetShortInterest (3249), and
+/// answers any other proto with retType -1 and a message.
+public final class GatewayServer: Sendable {
+    public struct Configuration: Sendable {
+        /// Loopback unless told otherwise: the gateway serves whoever can reach it.
+        public var host: String
+        /// 0 picks a free port; ``GatewayServer/port`` tells which.
+        public var port: Int
+        /// Requests are tiny; a larger frame is refused and its connection closed.
+        public var maxBodyLength: Int
+        /// Told to clients in InitConnect (seconds).
+        public var keepAliveInterval: Int32
+
+        public init(host: String = "127.0.0.1", port: Int = 11111, maxBodyLength: Int = 64 * 1024,
+                    keepAliveInterval: Int32 = 10) {
+            self.host = host
+            self.port = port
+            self.maxBodyLength = maxBodyLength
+            self.keepAliveInterval = keepAliveInterval
+        }
+    }
+
+    private let channel: any Channel
+    /// The port the server listens on.
+    public let port: Int
+
+    private init(channel: any Channel) {
+        self.channel = channel
+        self.port = channel.localAddress?.port ?? 0
+    }
+
+    /// Binds and starts serving `source`.
+    public static func start(source: any ShortInterestSource, configuration: Configuration = Configuration(),
+                             logger: Logger = Logger(label: "shortinterest.gateway"),
+                             eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> GatewayServer {
+        let connections = ConnectionCounter()
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let id = connections.next()
+                    var connectionLogger = logger
+                    connectionLogger[metadataKey: "connection"] = "\(id)"
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: configuration.maxBodyLength)),
+                        MessageToByteHandler(OpenDFrameEncoder()),
+                        GatewayConnectionHandler(source: source, connectionID: id,
+                                                 keepAliveInterval: configuration.keepAliveInterval, logger: connectionLogger)
+                    )
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port).get()
+        let server = GatewayServer(channel: channel)
+        logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])
+        return server
+    }
+
+    /// Completes when the server has stopped.
+    public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
+    /// Stops accepting connections.
+    public func close() async {
+        try? await channel.close()
+    }
+}

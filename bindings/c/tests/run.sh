@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The C side of the test command: the shipped library's shape, the header's
+# portability, the argument checks, and both consumers against a live gateway.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+root=$PWD
+out=build/c-tests
+mkdir -p "$out"
+export PKG_CONFIG_PATH="$root/build/lib"
+passed=0 failed=0
+pass() { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+expect() { # expect DESCRIPTION FILE PATTERN: the file has a line matching PATTERN
+    if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1"; echo "     no line matches: $3"; sed 's/^/     | /' "$2" | head -20; fi
+}
+
+lib=build/lib/libshortinterest.so
+if ldd "$lib" | grep -q libswift; then fail "ldd shows libswift"; ldd "$lib"; else pass "ldd: no libswift in $(ldd "$lib" | wc -l) dependencies"; fi
+exports=$(readelf --dyn-syms -W "$lib" | awk 'NR > 3 && $5 != "LOCAL" && $7 != "UND" && $8 != "" {print $8}')
+if [ -n "$exports" ] && ! grep -qv '^si_' <<<"$exports"; then pass "exports: only si_* ($(wc -l <<<"$exports") symbols)"; else fail "exports other than si_*:"; grep -v '^si_' <<<"$exports" | head; fi
+[ "$(readelf -d "$lib" | grep -o 'libshortinterest.so.[0-9]*')" = libshortinterest.so.1 ] && pass "SONAME libshortinterest.so.1" || fail "SONAME"
+
+printf '#include <shortinterest.h>\nint main(void) { return si_version_number() == SI_VERSION_NUMBER ? 0 : 1; }\n' > "$out/header.c"
+cp "$out/header.c" "$out/header.cpp"
+gcc -std=c99 -Wall -Wextra -Werror -pedantic $(pkg-config --cflags shortinterest) -c "$out/header.c" -o "$out/header_c.o" && pass "header: gcc -std=c99 -Wall -Wextra -Werror -pedantic" || fail "header: gcc c99"
+g++ -Wall -Wextra -Werror $(pkg-config --cflags shortinterest) -c "$out/header.cpp" -o "$out/header_cpp.o" && pass "header: g++ -Wall -Wextra -Werror" || fail "header: g++"
+
+cflags="-std=c99 -Wall -Wextra -Werror -pedantic -g -D_POSIX_C_SOURCE=200809L"
+gcc $cflags bindings/c/json_table.c -o "$out/json_table" $(pkg-config --cflags --libs shortinterest jansson)
+gcc $cflags bindings/c/history.c -o "$out/history" $(pkg-config --cflags --libs shortinterest)
+gcc $cflags bindings/c/tests/abi_checks.c -o "$out/abi_checks" $(pkg-config --cflags --libs shortinterest)
+pass "consumers build with pkg-config"
+
+build/bin/shortinterest serve --fixture bindings/c/tests/fixture.json --port 0 > "$out/serve.out" 2> "$out/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$out/serve.out" && break; sleep 0.1; done
+port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve.out")
+[ -n "$port" ] || { echo "gateway did not start:"; cat "$out/serve.log"; exit 1; }
+
+if "$out/abi_checks" 127.0.0.1 "$port" > "$out/abi_checks.out"; then pass "abi_checks: $(tail -1 "$out/abi_checks.out")"; else fail "abi_checks"; grep -v '^ok' "$out/abi_checks.out"; fi
+
+"$out/json_table" 127.0.0.1 "$port" HK.00700 > "$out/json_table.out"
+expect "json_table: HK.00700 has 10 rows" "$out/json_table.out" '^HK\.00700 \(10 rows\)$'
+expect "json_table: the newest row" "$out/json_table.out" '^ +1777478400 +2026-04-30 +51480638 +0\.5600 +467\.8000 +479\.2000$'
+expect "json_table: the oldest row" "$out/json_table.out" '^ +1772121600 +2026-02-27 +36037870 +0\.3900 +518\.0000 +512\.0000$'
+expect "json_table: last page" "$out/json_table.out" '^next_key: -1$'
+"$out/json_table" 127.0.0.1 "$port" US.SPARSE > "$out/json_sparse.out"
+expect "json_table: absent cells shown as -" "$out/json_sparse.out" '^ +- +2026-04-15( +-){6}$'
+expect "json_table: 2^53 + 1 exact" "$out/json_sparse.out" ' 9007199254740993 '
+
+"$out/history" 127.0.0.1 "$port" HK.00700 3 > "$out/history.out"
+expect "history: pages through 10 rows in 4 pages" "$out/history.out" '^HK\.00700: 10 rows in 4 pages$'
+expect "history: newest row" "$out/history.out" '^2026-04-30 ts=1777478400 short=51480638 ratio=0\.56 close=467\.8 last=479\.2$'
+expect "history: oldest row" "$out/history.out" '^2026-02-27 ts=1772121600 short=36037870 ratio=0\.39 close=518 last=512$'
+"$out/history" 127.0.0.1 "$port" US.SPARSE 1 > "$out/history_sparse.out"
+expect "history: absent fields are not printed" "$out/history_sparse.out" '^2026-04-15$'
+if "$out/history" 127.0.0.1 "$port" US.NOPE 2> "$out/history_nope.err" >/dev/null; then fail "history: unknown code fails"; else
+    expect "history: unknown code is SI_ERR_REJECTED" "$out/history_nope.err" 'SI_ERR_REJECTED: rejected by OpenD \(retType -1\): unknown stock US.NOPE'; fi
+
+if command -v valgrind >/dev/null; then
+    # 10 pages of one row, read 100 times: 1,000 calls.
+    valgrind --leak-check=full \
+        "$out/history" 127.0.0.1 "$port" HK.00700 1 100 > /dev/null 2> "$out/valgrind.log" || true
+    expect "valgrind: 1,000 calls, 0 bytes definitely lost" "$out/valgrind.log" 'definitely lost: 0 bytes in 0 blocks'
+else
+    fail "valgrind is not installed"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
