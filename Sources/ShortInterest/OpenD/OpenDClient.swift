@@ -79,7 +79,7 @@ public final class OpenDClient: ShortInterestSource {
         }
         let next = state.withLock { state -> Next in
             switch state {
-            case let .connected(connection) where connection.isActive:
+            case let .connected(connection) where connection.isUsable:
                 return .use(connection.channel.eventLoop.makeSucceededFuture(connection))
             case let .connecting(future):
                 return .use(future)

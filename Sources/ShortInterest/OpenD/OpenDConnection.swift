@@ -8,15 +8,18 @@ import SwiftProtobuf
 final class OpenDConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<OpenDRequestHandler>
+    private let health: ConnectionHealth
     private let replyTimeout: TimeAmount
 
-    private init(channel: any Channel, handler: NIOLoopBound<OpenDRequestHandler>, replyTimeout: TimeAmount) {
+    private init(channel: any Channel, handler: OpenDRequestHandler, replyTimeout: TimeAmount) {
         self.channel = channel
-        self.handler = handler
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        self.health = handler.health
         self.replyTimeout = replyTimeout
     }
 
-    var isActive: Bool { channel.isActive }
+    /// False once the socket closed or the connection failed in any way.
+    var isUsable: Bool { channel.isActive && !health.hasFailed }
 
     /// Opens a connection and completes InitConnect on it.
     static func connect(_ configuration: OpenDConfiguration, on eventLoop: any EventLoop) -> EventLoopFuture<OpenDConnection> {
@@ -42,8 +45,7 @@ final class OpenDConnection: Sendable {
             }
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: OpenDRequestHandler.self)
-                return OpenDConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
-                                       replyTimeout: TimeAmount(configuration.replyTimeout))
+                return OpenDConnection(channel: channel, handler: handler, replyTimeout: TimeAmount(configuration.replyTimeout))
             }
             .flatMap { (connection: OpenDConnection) -> EventLoopFuture<OpenDConnection> in
                 connection.initConnect(clientID: configuration.clientID)

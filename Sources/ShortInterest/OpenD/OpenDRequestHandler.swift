@@ -1,5 +1,17 @@
 import NIOCore
 import OpenDProtocol
+import Synchronization
+
+/// Whether a connection has failed, readable from any thread: a failed
+/// connection is still "active" while its socket closes, and must not be
+/// handed to new requests in that window.
+final class ConnectionHealth: Sendable {
+    private let failed = Atomic(false)
+
+    var hasFailed: Bool { failed.load(ordering: .acquiring) }
+
+    func markFailed() { failed.store(true, ordering: .releasing) }
+}
 
 /// Matches replies to requests by serial number on one OpenD connection.
 ///
@@ -16,6 +28,7 @@ final class OpenDRequestHandler: ChannelInboundHandler {
         let timeout: Scheduled<Void>
     }
 
+    let health = ConnectionHealth()
     private var context: ChannelHandlerContext?
     private var pending: [UInt32: Pending] = [:]
     private var nextSerial: UInt32 = 1
@@ -89,6 +102,7 @@ final class OpenDRequestHandler: ChannelInboundHandler {
     }
 
     private func fail(with error: ShortInterestError) {
+        health.markFailed()
         if failure == nil { failure = error }
         let failed = pending
         pending.removeAll()
