@@ -31,7 +31,7 @@ lib:
 cli:
 	$(RELEASE) --product shortinterest-cli -Xlinker --strip-all
 	mkdir -p build/bin
-	cp .build-release/release/shortinterest-cli build/bin/shortinterest
+	cp .build-release/release/shortinterest-cli build/bin/shortinterest.new && mv -f build/bin/shortinterest.new build/bin/shortinterest
 
 install: lib cli
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
@@ -37,6 +38,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The embedded store: SQLite through sqlite-nio, filled from public files.
+        .target(
+            name: "ShortInterestStore",
+            dependencies: [
+                "ShortInterest", "PublicData",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "ShortInterestStoreTests", dependencies: ["ShortInterestStore", "ShortInterest", "PublicData"]),
         // `shortinterest serve`: an OpenD-compatible server over any source.
         .target(
             name: "ShortInterestGateway",
@@ -52,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "ShortInterestCLI",
             dependencies: [
-                "ShortInterest", "ShortInterestGateway",
+                "ShortInterest", "ShortInterestGateway", "ShortInterestStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,7 +75,7 @@ let package = Package(
         .target(
             name: "ShortInterestCABI",
             dependencies: [
-                "ShortInterest", "CShortInterest",
+                "ShortInterest", "ShortInterestStore", "CShortInterest",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -124,7 +124,10 @@ typedef enum si_status {
     /* Memory could not be allocated. */
     SI_ERR_NO_MEMORY = 7,
     /* A bug in the library: please report it with the message. */
-    SI_ERR_INTERNAL = 8
+    SI_ERR_INTERNAL = 8,
+    /* The local store could not be opened or read (missing file, not a
+     * store, newer schema, I/O error). */
+    SI_ERR_STORE = 9
     /* Later versions may add codes: treat any nonzero value as a failure. */
 } si_status;
 
@@ -182,15 +185,22 @@ si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int 
 /* The client id sent to OpenD in InitConnect (non-empty UTF-8). */
 si_status si_config_set_client_id(si_config *config, const char *client_id);
 
+/* Answers from a local store (made by `shortinterest ingest`) instead of
+ * OpenD: same pages, same paging, no network and no rate limit.  The store
+ * is opened by si_client_open, which fails with SI_ERR_STORE if path holds
+ * no store.  NULL goes back to OpenD. */
+si_status si_config_set_store(si_config *config, const char *path);
+
 /* ------------------------------------------------------------------------
  * Client
  * --------------------------------------------------------------------- */
 
 typedef struct si_client si_client;
 
-/* Opens a client on a copy of config.  Nothing is sent until the first
- * request, so an unreachable OpenD shows up there (SI_ERR_CONNECT), not here.
- * On success *out_client is the client; close it with si_client_close. */
+/* Opens a client on a copy of config.  For OpenD nothing is sent until the
+ * first request, so an unreachable OpenD shows up there (SI_ERR_CONNECT), not
+ * here; a store is opened here.  On success *out_client is the client; close
+ * it with si_client_close. */
 si_status si_client_open(const si_config *config, si_client **out_client);
 
 /* Closes a client and releases it.  Calls in flight on other threads end

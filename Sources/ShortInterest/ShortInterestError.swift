@@ -15,6 +15,8 @@ public enum ShortInterestError: Error, Sendable, Equatable, CustomStringConverti
     case protocolError(String)
     /// OpenD answered with a failure; its fields are passed through unchanged.
     case rejected(retType: Int32, errCode: Int32?, message: String)
+    /// The local store could not be opened, read or written.
+    case store(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum ShortInterestError: Error, Sendable, Equatable, CustomStringConverti
         case let .timeout(message): return "timeout: \(message)"
         case let .disconnected(message): return "disconnected: \(message)"
         case let .protocolError(message): return "protocol error: \(message)"
+        case let .store(message): return "store error: \(message)"
         case let .rejected(retType, errCode, message):
             let code = errCode.map { ", errCode \($0)" } ?? ""
             return "rejected by OpenD (retType \(retType)\(code)): \(message)"

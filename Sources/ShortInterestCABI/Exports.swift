@@ -3,6 +3,7 @@
 // behaviour lives in the ShortInterest module.
 import CShortInterest
 import ShortInterest
+import ShortInterestStore
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,7 @@ public func si_status_name(_ status: si_status) -> UnsafePointer<CChar> {
     case SI_ERR_REJECTED: name = "SI_ERR_REJECTED"
     case SI_ERR_NO_MEMORY: name = "SI_ERR_NO_MEMORY"
     case SI_ERR_INTERNAL: name = "SI_ERR_INTERNAL"
+    case SI_ERR_STORE: name = "SI_ERR_STORE"
     default: name = "SI_UNKNOWN_STATUS"
     }
     return UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
@@ -92,6 +94,24 @@ public func si_config_set_client_id(_ config: OpaquePointer?, _ clientID: Unsafe
     }
 }
 
+@_cdecl("si_config_set_store")
+public func si_config_set_store(_ config: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> si_status {
+    guard let config else { return fail(.invalidArgument("config is NULL")) }
+    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
+    guard let path else {
+        box.storePath = nil
+        return SI_OK
+    }
+    do throws(ShortInterestError) {
+        let text = try string(path, named: "store path")
+        guard !text.isEmpty else { throw .invalidArgument("store path is empty") }
+        box.storePath = text
+        return SI_OK
+    } catch {
+        return fail(error)
+    }
+}
+
 /// Applies `change` to a copy of the configuration and keeps it only if the
 /// result is valid, so a refused setting leaves the configuration as it was.
 private func updating(_ config: OpaquePointer?, _ change: (inout OpenDConfiguration) throws(ShortInterestError) -> Void) -> si_status {
@@ -116,10 +136,20 @@ public func si_client_open(_ config: OpaquePointer?, _ outClient: UnsafeMutableP
     outClient.pointee = nil
     guard let config else { return fail(.invalidArgument("config is NULL")) }
     let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    do throws(ShortInterestError) {
-        outClient.pointee = ClientHandles.register(try OpenDClient(configuration: box.openD))
+    let source: Result<any ShortInterestSource, ShortInterestError>
+    if let storePath = box.storePath {
+        source = blocking { () async throws(ShortInterestError) -> any ShortInterestSource in
+            try await ShortInterestStore.open(path: storePath)
+        }
+    } else {
+        let openD = box.openD
+        source = Result { () throws(ShortInterestError) -> any ShortInterestSource in try OpenDClient(configuration: openD) }
+    }
+    switch source {
+    case let .success(source):
+        outClient.pointee = ClientHandles.register(source)
         return SI_OK
-    } catch {
+    case let .failure(error):
         return fail(error)
     }
 }

@@ -4,6 +4,8 @@ import Synchronization
 /// What an `si_config *` points to.
 final class ConfigurationBox {
     var openD = OpenDConfiguration()
+    /// When set, clients read this store instead of asking OpenD.
+    var storePath: String?
 }
 
 /// Open clients by handle. A `si_client *` is a number, never an address:

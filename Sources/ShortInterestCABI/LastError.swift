@@ -51,6 +51,7 @@ func fail(_ error: ShortInterestError) -> si_status {
     case let .timeout(message): return fail(SI_ERR_TIMEOUT, message)
     case let .disconnected(message): return fail(SI_ERR_DISCONNECTED, message)
     case let .protocolError(message): return fail(SI_ERR_PROTOCOL, message)
+    case let .store(message): return fail(SI_ERR_STORE, message)
     case let .rejected(retType, errCode, message):
         return fail(SI_ERR_REJECTED, "rejected by OpenD (retType \(retType)\(errCode.map { ", errCode \($0)" } ?? "")): \(message)",
                     retType: retType, errCode: errCode)

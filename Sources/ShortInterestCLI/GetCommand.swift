@@ -29,7 +29,7 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var source: SourceOptions
 
     func run() async throws {
-        let source = try source.makeSource()
+        let source = try await source.makeSource()
         let page: ShortInterestPage
         do throws(ShortInterestError) {
             if all {

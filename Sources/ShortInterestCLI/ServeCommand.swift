@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let server = try await GatewayServer.start(source: try source.makeSource(),
+        let server = try await GatewayServer.start(source: try await source.makeSource(),
                                                    configuration: GatewayServer.Configuration(host: host, port: port))
         // Scripts wait for this line to learn the port.
         print("listening on \(host):\(server.port)")

@@ -5,6 +5,6 @@ struct ShortInterestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shortinterest",
         abstract: "Short-interest history of HK and US stocks, from OpenD or local data.",
-        subcommands: [GetCommand.self, ServeCommand.self]
+        subcommands: [GetCommand.self, IngestCommand.self, ServeCommand.self]
     )
 }

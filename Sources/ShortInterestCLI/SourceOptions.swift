@@ -1,22 +1,29 @@
 import ArgumentParser
 import FoundationEssentials
 import ShortInterest
+import ShortInterestStore
 
 /// Where answers come from: a live OpenD, or local data.
 struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("opend"), help: "OpenD address, HOST:PORT (default 127.0.0.1:11111).")
     var openD: String?
 
+    @Option(help: "A store filled by `shortinterest ingest`.")
+    var store: String?
+
     @Option(help: "A JSON fixture of code → rows (futu-api's field names), served from memory.")
     var fixture: String?
 
     func validate() throws {
-        if openD != nil && fixture != nil {
-            throw ValidationError("--opend and --fixture are alternatives: give one")
+        if [openD, store, fixture].compactMap({ $0 }).count > 1 {
+            throw ValidationError("--opend, --store and --fixture are alternatives: give one")
         }
     }
 
-    func makeSource() throws -> any ShortInterestSource {
+    func makeSource() async throws -> any ShortInterestSource {
+        if let store {
+            return try await ShortInterestStore.open(path: store)
+        }
         if let fixture {
             let bytes: Data
             do {

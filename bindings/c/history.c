@@ -1,7 +1,8 @@
 /* history: pages through a stock's whole short-interest history with the
  * struct API and prints every row, oldest last.
  *
- *   history HOST PORT CODE [NUM [REPEAT]]
+ *   history HOST PORT CODE [NUM [REPEAT]]       (from OpenD or a gateway)
+ *   history --store PATH CODE [NUM [REPEAT]]    (from a local store)
  *
  * REPEAT > 1 reads the history that many times (printing it once): a load
  * for leak checkers.
@@ -10,6 +11,7 @@
 #include <shortinterest.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void print_us(const si_us_row *row) {
     printf("%s", row->timestamp_str);
@@ -61,7 +63,7 @@ static long read_history(si_client *client, const char *code, int num, int print
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s HOST PORT CODE [NUM [REPEAT]]\n", argv[0]);
+        fprintf(stderr, "usage: %s (HOST PORT | --store PATH) CODE [NUM [REPEAT]]\n", argv[0]);
         return 2;
     }
     int num = argc > 4 ? atoi(argv[4]) : 50;
@@ -69,8 +71,9 @@ int main(int argc, char **argv) {
 
     si_config *config = si_config_new();
     si_client *client = NULL;
-    if (config == NULL || si_config_set_opend(config, argv[1], atoi(argv[2])) != SI_OK ||
-        si_client_open(config, &client) != SI_OK) {
+    si_status configured = strcmp(argv[1], "--store") == 0 ? si_config_set_store(config, argv[2])
+                                                           : si_config_set_opend(config, argv[1], atoi(argv[2]));
+    if (config == NULL || configured != SI_OK || si_client_open(config, &client) != SI_OK) {
         fprintf(stderr, "error: %s\n", si_error_last()->message);
         si_config_free(config);
         return 1;

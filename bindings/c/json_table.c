@@ -1,7 +1,8 @@
 /* json_table: prints one page of short-interest history as a table, reading
  * the library's JSON with jansson.
  *
- *   json_table HOST PORT CODE [NUM [NEXT_KEY]]
+ *   json_table HOST PORT CODE [NUM [NEXT_KEY]]      (from OpenD or a gateway)
+ *   json_table --store PATH CODE [NUM [NEXT_KEY]]   (from a local store)
  */
 #include <jansson.h>
 #include <shortinterest.h>
@@ -28,7 +29,7 @@ static void print_cell(json_t *value) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s HOST PORT CODE [NUM [NEXT_KEY]]\n", argv[0]);
+        fprintf(stderr, "usage: %s (HOST PORT | --store PATH) CODE [NUM [NEXT_KEY]]\n", argv[0]);
         return 2;
     }
     int num = argc > 4 ? atoi(argv[4]) : 10;
@@ -36,8 +37,9 @@ int main(int argc, char **argv) {
 
     si_config *config = si_config_new();
     si_client *client = NULL;
-    if (config == NULL || si_config_set_opend(config, argv[1], atoi(argv[2])) != SI_OK ||
-        si_client_open(config, &client) != SI_OK) {
+    si_status configured = strcmp(argv[1], "--store") == 0 ? si_config_set_store(config, argv[2])
+                                                           : si_config_set_opend(config, argv[1], atoi(argv[2]));
+    if (config == NULL || configured != SI_OK || si_client_open(config, &client) != SI_OK) {
         fprintf(stderr, "error: %s\n", si_error_last()->message);
         si_config_free(config);
         return 1;

@@ -58,6 +58,24 @@ expect "history: absent fields are not printed" "$out/history_sparse.out" '^2026
 if "$out/history" 127.0.0.1 "$port" US.NOPE 2> "$out/history_nope.err" >/dev/null; then fail "history: unknown code fails"; else
     expect "history: unknown code is SI_ERR_REJECTED" "$out/history_nope.err" 'SI_ERR_REJECTED: rejected by OpenD \(retType -1\): unknown stock US.NOPE'; fi
 
+# The same consumers on a store made from samples/: embedded, and through a gateway over it.
+store="$out/store.sqlite"
+rm -f "$store" "$store-wal" "$store-shm"
+build/bin/shortinterest ingest sfc samples/sfc/*.csv --store "$store" > /dev/null
+build/bin/shortinterest ingest reference samples/reference.csv --store "$store" > /dev/null
+"$out/history" --store "$store" HK.00700 4 > "$out/history_store.out"
+expect "store: HK.00700 from public files, 10 rows in 3 pages" "$out/history_store.out" '^HK\.00700: 10 rows in 3 pages$'
+expect "store: the seed's newest row, derived fields included" "$out/history_store.out" '^2026-04-30 ts=1777478400 short=51480638 ratio=0\.56 close=467\.8 last=479\.2$'
+build/bin/shortinterest serve --store "$store" --port 0 > "$out/serve_store.out" 2> "$out/serve_store.log" &
+store_server=$!
+trap 'kill $server $store_server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$out/serve_store.out" && break; sleep 0.1; done
+store_port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve_store.out")
+"$out/history" 127.0.0.1 "$store_port" HK.00700 4 > "$out/history_gateway.out"
+if cmp -s "$out/history_store.out" "$out/history_gateway.out"; then pass "gateway over the store answers as the store does"; else fail "gateway over the store"; diff "$out/history_store.out" "$out/history_gateway.out" | head; fi
+if "$out/history" --store "$out/no-such-store.sqlite" HK.00700 2> "$out/nostore.err"; then fail "a missing store fails"; else
+    expect "a missing store is SI_ERR_STORE-clear" "$out/nostore.err" 'no store at'; fi
+
 if command -v valgrind >/dev/null; then
     # 10 pages of one row, read 100 times: 1,000 calls.
     valgrind --leak-check=full \
