@@ -60,6 +60,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "ShortInterestGatewayTests",
+            dependencies: [
+                "ShortInterestGateway", "ShortInterest", "OpenDProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The `shortinterest` command (`make` installs it as build/bin/shortinterest).
         .executableTarget(
             name: "ShortInterestCLI",

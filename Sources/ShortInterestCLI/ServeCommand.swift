@@ -19,12 +19,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 11111
 
+    @Option(name: .customLong("max-connections"), help: "Connections beyond this many are refused.")
+    var maxConnections = 1024
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds of silence after which a connection is closed.")
+    var idleTimeout = 60
+
+    @Flag(name: .customLong("log-requests"), help: "Log every request (by default: connections and errors only).")
+    var logRequests = false
+
     @OptionGroup var source: SourceOptions
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let server = try await GatewayServer.start(source: try await source.makeSource(),
-                                                   configuration: GatewayServer.Configuration(host: host, port: port))
+        let level: Logger.Level = logRequests ? .debug : .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        guard maxConnections > 0, idleTimeout > 0 else {
+            throw ValidationError("--max-connections and --idle-timeout must be positive")
+        }
+        let configuration = GatewayServer.Configuration(host: host, port: port, maxConnections: maxConnections,
+                                                        idleTimeout: .seconds(idleTimeout))
+        let server = try await GatewayServer.start(source: try await source.makeSource(), configuration: configuration)
         // Scripts wait for this line to learn the port.
         print("listening on \(host):\(server.port)")
         fflush(nil)

@@ -14,22 +14,40 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     private let source: any ShortInterestSource
     private let connectionID: UInt64
     private let keepAliveInterval: Int32
+    private let handshakeTimeout: TimeAmount
     private let logger: Logger
     private var initialized = false
+    private var handshakeDeadline: Scheduled<Void>?
 
-    init(source: any ShortInterestSource, connectionID: UInt64, keepAliveInterval: Int32, logger: Logger) {
+    init(source: any ShortInterestSource, connectionID: UInt64, keepAliveInterval: Int32, handshakeTimeout: TimeAmount, logger: Logger) {
         self.source = source
         self.connectionID = connectionID
         self.keepAliveInterval = keepAliveInterval
+        self.handshakeTimeout = handshakeTimeout
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
         logger.info("connected", metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
+        handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: handshakeTimeout) {
+            guard !self.initialized else { return }
+            self.logger.warning("closing: no InitConnect within \(Duration.nanoseconds(self.handshakeTimeout.nanoseconds))")
+            context.close(promise: nil)
+        }
         context.fireChannelActive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            logger.info("closing an idle connection")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        handshakeDeadline?.cancel()
         logger.info("disconnected")
         context.fireChannelInactive()
     }
@@ -88,6 +106,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
             self.reply(to: frame, context: context, with: reply)
             return
         }
+        logger.debug("Qot_GetShortInterest", metadata: ["code": "\(request.code)", "next_key": "\(request.nextKey ?? "")",
+                                                        "num": "\(request.pageSize)"])
         let channel = context.channel
         let source = source
         let logger = logger
@@ -121,8 +141,24 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     }
 }
 
-/// Numbers connections for logs and InitConnect's connID.
+/// Counts open connections against the limit, and numbers them for logs
+/// and InitConnect's connID.
 final class ConnectionCounter: Sendable {
-    private let last = Atomic<UInt64>(0)
-    func next() -> UInt64 { last.wrappingAdd(1, ordering: .relaxed).newValue }
+    private let lastID = Atomic<UInt64>(0)
+    private let current = Atomic<Int>(0)
+
+    var open: Int { current.load(ordering: .relaxed) }
+
+    /// An id for a new connection, or nil when `limit` are open already.
+    func open(limit: Int) -> UInt64? {
+        guard current.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
+            current.wrappingSubtract(1, ordering: .relaxed)
+            return nil
+        }
+        return lastID.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    func closed() {
+        current.wrappingSubtract(1, ordering: .relaxed)
+    }
 }

@@ -23,22 +23,35 @@ public final class GatewayServer: Sendable {
         public var maxBodyLength: Int
         /// Told to clients in InitConnect (seconds).
         public var keepAliveInterval: Int32
+        /// Connections beyond this many are closed as soon as they open.
+        public var maxConnections: Int
+        /// A connection that sends nothing for this long is closed. OpenD's
+        /// clients send a KeepAlive every 4/5 of `keepAliveInterval`.
+        public var idleTimeout: Duration
+        /// A connection must send InitConnect within this time.
+        public var handshakeTimeout: Duration
 
         public init(host: String = "127.0.0.1", port: Int = 11111, maxBodyLength: Int = 64 * 1024,
-                    keepAliveInterval: Int32 = 10) {
+                    keepAliveInterval: Int32 = 10, maxConnections: Int = 1024,
+                    idleTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(10)) {
             self.host = host
             self.port = port
             self.maxBodyLength = maxBodyLength
             self.keepAliveInterval = keepAliveInterval
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
+            self.handshakeTimeout = handshakeTimeout
         }
     }
 
     private let channel: any Channel
+    private let connections: ConnectionCounter
     /// The port the server listens on.
     public let port: Int
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, connections: ConnectionCounter) {
         self.channel = channel
+        self.connections = connections
         self.port = channel.localAddress?.port ?? 0
     }
 
@@ -49,25 +62,34 @@ public final class GatewayServer: Sendable {
         let connections = ConnectionCounter()
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let id = connections.next()
+                guard let id = connections.open(limit: configuration.maxConnections) else {
+                    logger.warning("refused a connection: \(configuration.maxConnections) are open already")
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in connections.closed() }
+                return channel.eventLoop.makeCompletedFuture {
                     var connectionLogger = logger
                     connectionLogger[metadataKey: "connection"] = "\(id)"
                     try channel.pipeline.syncOperations.addHandlers(
+                        IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)),
                         ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: configuration.maxBodyLength)),
                         MessageToByteHandler(OpenDFrameEncoder()),
-                        GatewayConnectionHandler(source: source, connectionID: id,
-                                                 keepAliveInterval: configuration.keepAliveInterval, logger: connectionLogger)
+                        GatewayConnectionHandler(source: source, connectionID: id, keepAliveInterval: configuration.keepAliveInterval,
+                                                 handshakeTimeout: TimeAmount(configuration.handshakeTimeout), logger: connectionLogger)
                     )
                 }
             }
             .bind(host: configuration.host, port: configuration.port).get()
-        let server = GatewayServer(channel: channel)
+        let server = GatewayServer(channel: channel, connections: connections)
         logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])
         return server
     }
+
+    /// Connections open now.
+    public var openConnections: Int { connections.open }
 
     /// Completes when the server has stopped.
     public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
