@@ -127,7 +127,11 @@ typedef enum si_status {
     SI_ERR_INTERNAL = 8,
     /* The local store could not be opened or read (missing file, not a
      * store, newer schema, I/O error). */
-    SI_ERR_STORE = 9
+    SI_ERR_STORE = 9,
+    /* The client-side rate limit allows no request now (fail-fast mode) or
+     * within the allowed wait (wait mode).  si_error_last()->retry_after_ms
+     * says when the next slot frees.  Nothing was sent. */
+    SI_ERR_RATE_LIMITED = 10
     /* Later versions may add codes: treat any nonzero value as a failure. */
 } si_status;
 
@@ -143,6 +147,8 @@ typedef struct si_error {
     int32_t opend_ret_type;
     int32_t opend_err_code;
     int has_opend_err_code;
+    /* For SI_ERR_RATE_LIMITED: milliseconds until the next request slot frees; 0 otherwise. */
+    int64_t retry_after_ms;
 } si_error;
 
 /* The calling thread's last-error record; never NULL.  It is kept until the
@@ -184,6 +190,24 @@ si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int 
 
 /* The client id sent to OpenD in InitConnect (non-empty UTF-8). */
 si_status si_config_set_client_id(si_config *config, const char *client_id);
+
+typedef enum si_rate_limit_mode {
+    SI_RATE_LIMIT_WAIT = 0,       /* a request past the limit waits for a slot (the default) */
+    SI_RATE_LIMIT_FAIL_FAST = 1   /* ... or fails at once with SI_ERR_RATE_LIMITED */
+} si_rate_limit_mode;
+
+/* The client-side limit on short-interest requests to OpenD: at most
+ * `requests` in any `window_ms` (default 30 per 30000 ms, OpenD's own limit),
+ * shared by every client of the same OpenD host and port in the process, so
+ * that a program with many clients or threads stays inside OpenD's quota.
+ * In SI_RATE_LIMIT_WAIT mode a request waits at most max_wait_ms (default
+ * 60000) for a slot.  If OpenD still answers that requests are too frequent
+ * (another program may use the same account), the request is sent again
+ * after a pause, up to 3 times.  requests = 0 turns the limit off (for a
+ * local gateway).  A store client is never limited.
+ * requests 0...100000; window_ms 1...3600000; max_wait_ms 0...86400000. */
+si_status si_config_set_rate_limit(si_config *config, int requests, int window_ms,
+                                   si_rate_limit_mode mode, int max_wait_ms);
 
 /* Answers from a local store (made by `shortinterest ingest`) instead of
  * OpenD: same pages, same paging, no network and no rate limit.  The store

@@ -17,6 +17,9 @@ public enum ShortInterestError: Error, Sendable, Equatable, CustomStringConverti
     case rejected(retType: Int32, errCode: Int32?, message: String)
     /// The local store could not be opened, read or written.
     case store(String)
+    /// The rate limit allows no request now, nor within the allowed wait;
+    /// the next slot frees after `retryAfter`.
+    case rateLimited(retryAfter: Duration)
 
     public var description: String {
         switch self {
@@ -26,9 +29,19 @@ public enum ShortInterestError: Error, Sendable, Equatable, CustomStringConverti
         case let .disconnected(message): return "disconnected: \(message)"
         case let .protocolError(message): return "protocol error: \(message)"
         case let .store(message): return "store error: \(message)"
+        case let .rateLimited(retryAfter):
+            return "rate limited: the next request slot frees in \(retryAfter.wholeMilliseconds) ms"
         case let .rejected(retType, errCode, message):
             let code = errCode.map { ", errCode \($0)" } ?? ""
             return "rejected by OpenD (retType \(retType)\(code)): \(message)"
         }
+    }
+}
+
+extension Duration {
+    /// Milliseconds, rounded up: a wait reported as 0 ms must really be over.
+    public var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
     }
 }

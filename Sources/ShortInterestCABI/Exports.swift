@@ -39,6 +39,7 @@ public func si_status_name(_ status: si_status) -> UnsafePointer<CChar> {
     case SI_ERR_NO_MEMORY: name = "SI_ERR_NO_MEMORY"
     case SI_ERR_INTERNAL: name = "SI_ERR_INTERNAL"
     case SI_ERR_STORE: name = "SI_ERR_STORE"
+    case SI_ERR_RATE_LIMITED: name = "SI_ERR_RATE_LIMITED"
     default: name = "SI_UNKNOWN_STATUS"
     }
     return UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
@@ -91,6 +92,23 @@ public func si_config_set_client_id(_ config: OpaquePointer?, _ clientID: Unsafe
     updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
         openD.clientID = try string(clientID, named: "client id")
         if openD.clientID.isEmpty { throw .invalidArgument("client id is empty") }
+    }
+}
+
+@_cdecl("si_config_set_rate_limit")
+public func si_config_set_rate_limit(_ config: OpaquePointer?, _ requests: Int32, _ windowMS: Int32,
+                                     _ mode: si_rate_limit_mode, _ maxWaitMS: Int32) -> si_status {
+    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+        guard (0...100_000).contains(requests) else { throw .invalidArgument("rate-limit requests \(requests) is not in 0...100000") }
+        guard (1...3_600_000).contains(windowMS) else { throw .invalidArgument("rate-limit window \(windowMS) ms is not in 1...3600000") }
+        guard (0...86_400_000).contains(maxWaitMS) else { throw .invalidArgument("rate-limit wait \(maxWaitMS) ms is not in 0...86400000") }
+        switch mode {
+        case SI_RATE_LIMIT_WAIT: openD.rateLimitMode = .wait
+        case SI_RATE_LIMIT_FAIL_FAST: openD.rateLimitMode = .failFast
+        default: throw .invalidArgument("rate-limit mode \(mode.rawValue) is neither SI_RATE_LIMIT_WAIT nor SI_RATE_LIMIT_FAIL_FAST")
+        }
+        openD.rateLimit = requests == 0 ? nil : RateLimit(requests: Int(requests), window: .milliseconds(windowMS))
+        openD.rateLimitMaxWait = .milliseconds(maxWaitMS)
     }
 }
 

@@ -31,7 +31,7 @@ func threadErrorRecord() -> UnsafeMutablePointer<si_error> {
 
 /// Records `status` and `message` as this thread's last error and returns `status`.
 @discardableResult
-func fail(_ status: si_status, _ message: String, retType: Int32 = 0, errCode: Int32? = nil) -> si_status {
+func fail(_ status: si_status, _ message: String, retType: Int32 = 0, errCode: Int32? = nil, retryAfter: Duration = .zero) -> si_status {
     let record = threadErrorRecord()
     free(UnsafeMutableRawPointer(mutating: record.pointee.message))
     record.pointee.message = UnsafePointer(strdup(message))
@@ -39,6 +39,7 @@ func fail(_ status: si_status, _ message: String, retType: Int32 = 0, errCode: I
     record.pointee.opend_ret_type = retType
     record.pointee.opend_err_code = errCode ?? 0
     record.pointee.has_opend_err_code = errCode == nil ? 0 : 1
+    record.pointee.retry_after_ms = retryAfter.wholeMilliseconds
     return status
 }
 
@@ -52,6 +53,7 @@ func fail(_ error: ShortInterestError) -> si_status {
     case let .disconnected(message): return fail(SI_ERR_DISCONNECTED, message)
     case let .protocolError(message): return fail(SI_ERR_PROTOCOL, message)
     case let .store(message): return fail(SI_ERR_STORE, message)
+    case .rateLimited(let retryAfter): return fail(SI_ERR_RATE_LIMITED, error.description, retryAfter: retryAfter)
     case let .rejected(retType, errCode, message):
         return fail(SI_ERR_REJECTED, "rejected by OpenD (retType \(retType)\(errCode.map { ", errCode \($0)" } ?? "")): \(message)",
                     retType: retType, errCode: errCode)

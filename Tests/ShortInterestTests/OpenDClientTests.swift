@@ -7,7 +7,8 @@ import Testing
 /// The client against a real OpenD-protocol server on loopback.
 @Suite struct OpenDClientTests {
     private func client(_ server: TestOpenDServer, replyTimeout: Duration = .seconds(10)) throws -> OpenDClient {
-        try OpenDClient(configuration: OpenDConfiguration(port: server.port, connectTimeout: .seconds(5), replyTimeout: replyTimeout))
+        // No rate limit: these tests are about the protocol (RateLimitTests are about the limit).
+        try OpenDClient(configuration: OpenDConfiguration(port: server.port, connectTimeout: .seconds(5), replyTimeout: replyTimeout, rateLimit: nil))
     }
 
     /// A behavior that answers the first request with `first` and later ones normally.

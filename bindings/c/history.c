@@ -1,11 +1,12 @@
 /* history: pages through a stock's whole short-interest history with the
  * struct API and prints every row, oldest last.
  *
- *   history HOST PORT CODE [NUM [REPEAT]]       (from OpenD or a gateway)
- *   history --store PATH CODE [NUM [REPEAT]]    (from a local store)
+ *   history HOST PORT CODE [NUM [REPEAT [LIMIT]]]       (from OpenD or a gateway)
+ *   history --store PATH CODE [NUM [REPEAT [LIMIT]]]    (from a local store)
  *
  * REPEAT > 1 reads the history that many times (printing it once): a load
- * for leak checkers.
+ * for leak checkers.  LIMIT is the client-side rate limit in requests per
+ * 30 s (default 30, OpenD's own); 0 turns it off, for a local gateway.
  */
 #include <inttypes.h>
 #include <shortinterest.h>
@@ -63,17 +64,20 @@ static long read_history(si_client *client, const char *code, int num, int print
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s (HOST PORT | --store PATH) CODE [NUM [REPEAT]]\n", argv[0]);
+        fprintf(stderr, "usage: %s (HOST PORT | --store PATH) CODE [NUM [REPEAT [LIMIT]]]\n", argv[0]);
         return 2;
     }
     int num = argc > 4 ? atoi(argv[4]) : 50;
     int repeat = argc > 5 ? atoi(argv[5]) : 1;
+    int limit = argc > 6 ? atoi(argv[6]) : 30;
 
     si_config *config = si_config_new();
     si_client *client = NULL;
     si_status configured = strcmp(argv[1], "--store") == 0 ? si_config_set_store(config, argv[2])
                                                            : si_config_set_opend(config, argv[1], atoi(argv[2]));
-    if (config == NULL || configured != SI_OK || si_client_open(config, &client) != SI_OK) {
+    if (config == NULL || configured != SI_OK ||
+        si_config_set_rate_limit(config, limit, 30000, SI_RATE_LIMIT_WAIT, 60000) != SI_OK ||
+        si_client_open(config, &client) != SI_OK) {
         fprintf(stderr, "error: %s\n", si_error_last()->message);
         si_config_free(config);
         return 1;

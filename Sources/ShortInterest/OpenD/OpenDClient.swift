@@ -20,6 +20,7 @@ public final class OpenDClient: ShortInterestSource {
     public let configuration: OpenDConfiguration
     private let eventLoopGroup: any EventLoopGroup
     private let state = Mutex(State.idle)
+    private let limiter: SlidingWindowLimiter?
 
     private enum State {
         case idle
@@ -35,9 +36,39 @@ public final class OpenDClient: ShortInterestSource {
         try configuration.validate()
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
+        // OpenD counts requests as they arrive, and arrivals jitter: keep 1 % in hand.
+        self.limiter = configuration.rateLimit.map { limit in
+            SlidingWindowLimiter.shared(for: configuration.endpoint,
+                                        limit: RateLimit(requests: limit.requests, window: limit.window * 1.01))
+        }
     }
 
+    /// Sends the request within the rate limit; when OpenD still answers that
+    /// requests are too frequent (another program may share the account),
+    /// pauses and sends it again, at most `frequencyRetries` times.
     public func fetchPage(_ request: PageRequest) async throws(ShortInterestError) -> ShortInterestPage {
+        var retries = 0
+        while true {
+            if let limiter {
+                try await limiter.acquire(mode: configuration.rateLimitMode, maxWait: configuration.rateLimitMaxWait)
+            }
+            do {
+                return try await send(request)
+            } catch let .rejected(retType, _, message) where retries < configuration.frequencyRetries
+                        && Self.isFrequencyLimit(retType: retType, message: message) {
+                retries += 1
+                try? await Task.sleep(for: (configuration.rateLimit ?? .openD).window / 4)
+            }
+        }
+    }
+
+    /// OpenD's answer past its limit: retType -1 and a message about frequency.
+    static func isFrequencyLimit(retType: Int32, message: String) -> Bool {
+        let text = message.lowercased()
+        return retType == -1 && (text.contains("frequen") || text.contains("too many") || message.contains("频率") || message.contains("频繁"))
+    }
+
+    private func send(_ request: PageRequest) async throws(ShortInterestError) -> ShortInterestPage {
         let reply: OpenDFrame
         do {
             let connection = try await connection().get()

@@ -12,16 +12,32 @@ public struct OpenDConfiguration: Sendable, Equatable {
     public var clientID: String
     /// Frames announcing a larger body are refused before any of it is read.
     public var maxBodyLength: Int
+    /// Short-interest requests allowed per window, shared by every client of
+    /// the same OpenD in this process; nil sends without limit.
+    public var rateLimit: RateLimit?
+    /// Whether a request past the limit waits for a slot or fails at once.
+    public var rateLimitMode: RateLimitMode
+    /// The longest a request waits for a slot in ``RateLimitMode/wait`` mode.
+    public var rateLimitMaxWait: Duration
+    /// How often a request answered with OpenD's frequency error is sent
+    /// again (after a pause) before the error reaches the caller.
+    public var frequencyRetries: Int
 
     public init(host: String = "127.0.0.1", port: Int = 11111,
                 connectTimeout: Duration = .seconds(5), replyTimeout: Duration = .seconds(10),
-                clientID: String = "shortinterest", maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength) {
+                clientID: String = "shortinterest", maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength,
+                rateLimit: RateLimit? = .openD, rateLimitMode: RateLimitMode = .wait,
+                rateLimitMaxWait: Duration = .seconds(60), frequencyRetries: Int = 3) {
         self.host = host
         self.port = port
         self.connectTimeout = connectTimeout
         self.replyTimeout = replyTimeout
         self.clientID = clientID
         self.maxBodyLength = maxBodyLength
+        self.rateLimit = rateLimit
+        self.rateLimitMode = rateLimitMode
+        self.rateLimitMaxWait = rateLimitMaxWait
+        self.frequencyRetries = frequencyRetries
     }
 
     /// Refuses settings that could never work, naming the first one wrong.
@@ -31,6 +47,11 @@ public struct OpenDConfiguration: Sendable, Equatable {
         guard connectTimeout > .zero else { throw .invalidArgument("connect timeout must be positive") }
         guard replyTimeout > .zero else { throw .invalidArgument("reply timeout must be positive") }
         guard maxBodyLength >= 1024 else { throw .invalidArgument("maximum body length must be at least 1024 bytes") }
+        if let rateLimit, rateLimit.requests < 1 || rateLimit.window <= .zero {
+            throw .invalidArgument("rate limit \(rateLimit) must allow at least 1 request in a positive window")
+        }
+        guard rateLimitMaxWait >= .zero else { throw .invalidArgument("rate-limit wait must not be negative") }
+        guard (0...10).contains(frequencyRetries) else { throw .invalidArgument("frequency retries must be in 0...10") }
     }
 
     var endpoint: String { "\(host):\(port)" }

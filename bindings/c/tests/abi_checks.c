@@ -64,6 +64,13 @@ int main(int argc, char **argv) {
     check(si_config_set_opend(config, host, port) == SI_OK, "set_opend: valid");
     check(si_config_set_timeouts(config, 2000, 5000) == SI_OK, "set_timeouts: valid");
     check(si_config_set_client_id(config, "abi_checks") == SI_OK, "set_client_id: valid");
+    REFUSED(si_config_set_rate_limit(config, -1, 30000, SI_RATE_LIMIT_WAIT, 0), SI_ERR_INVALID_ARGUMENT, NULL, "set_rate_limit: negative requests");
+    REFUSED(si_config_set_rate_limit(config, 30, 0, SI_RATE_LIMIT_WAIT, 0), SI_ERR_INVALID_ARGUMENT, NULL, "set_rate_limit: 0 ms window");
+    REFUSED(si_config_set_rate_limit(config, 30, 30000, (si_rate_limit_mode)7, 0), SI_ERR_INVALID_ARGUMENT, NULL, "set_rate_limit: unknown mode");
+    REFUSED(si_config_set_store(config, ""), SI_ERR_INVALID_ARGUMENT, NULL, "set_store: empty path");
+    check(si_config_set_store(config, NULL) == SI_OK, "set_store: NULL goes back to OpenD");
+    /* Fail fast past 3 requests a minute: the checks below make 3 successful calls. */
+    check(si_config_set_rate_limit(config, 3, 60000, SI_RATE_LIMIT_FAIL_FAST, 0) == SI_OK, "set_rate_limit: valid");
 
     si_client *client = (si_client *)&passed; /* must be overwritten */
     REFUSED(si_client_open(NULL, &client), SI_ERR_INVALID_ARGUMENT, client, "client_open: NULL config");
@@ -112,6 +119,10 @@ int main(int argc, char **argv) {
           si_page_is_last(page), "get_page: next_key \"-1\" is an empty last page");
     si_page_free(page);
 
+    page = (si_page *)&passed;
+    REFUSED(si_get_page(client, "US.NOPE", NULL, 10, &page), SI_ERR_REJECTED, page, "get_page: unknown code is rejected by the server");
+    check(si_error_last()->opend_ret_type == -1, "rejected: OpenD's retType passes through");
+
     check(si_get_page_json(client, "US.SPARSE", NULL, 10, &json) == SI_OK && json != NULL, "get_page_json: US.SPARSE");
     if (json != NULL) {
         check(strstr(json, "\"shares_short\":9007199254740993") != NULL, "json: a uint64 above 2^53 keeps every digit");
@@ -121,9 +132,12 @@ int main(int argc, char **argv) {
     si_string_free(json);
     si_string_free(NULL);
 
+    /* That was the third request sent: the fourth is over the limit, and nothing is sent. */
     page = (si_page *)&passed;
-    REFUSED(si_get_page(client, "US.NOPE", NULL, 10, &page), SI_ERR_REJECTED, page, "get_page: unknown code is rejected by the server");
-    check(si_error_last()->opend_ret_type == -1, "rejected: OpenD's retType passes through");
+    REFUSED(si_get_page(client, "HK.00700", NULL, 10, &page), SI_ERR_RATE_LIMITED, page, "get_page: fail-fast past the rate limit");
+    check(si_error_last()->retry_after_ms > 50000 && si_error_last()->retry_after_ms <= 60600,
+          "rate limited: retry_after_ms says when the next slot frees");
+
 
     /* Close */
     si_client_close(client);
