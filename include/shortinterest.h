@@ -131,8 +131,13 @@ typedef enum si_status {
     /* The client-side rate limit allows no request now (fail-fast mode) or
      * within the allowed wait (wait mode).  si_error_last()->retry_after_ms
      * says when the next slot frees.  Nothing was sent. */
-    SI_ERR_RATE_LIMITED = 10
-    /* Later versions may add codes: treat any nonzero value as a failure. */
+    SI_ERR_RATE_LIMITED = 10,
+    /* Not a failure: a whole-history call stopped at its max_pages.  Its
+     * result is set and holds every row fetched; the page's next_key (not
+     * "-1") is where reading stopped, so a later call can go on from it. */
+    SI_INCOMPLETE = 11
+    /* Later versions may add codes: treat any nonzero value other than
+     * SI_INCOMPLETE as a failure. */
 } si_status;
 
 /* The name of a status code as a static string ("SI_ERR_TIMEOUT");
@@ -334,6 +339,59 @@ si_status si_get_page_json(si_client *client, const char *code, const char *next
 
 /* Frees a string the library returned; NULL is a no-op. */
 void si_string_free(char *string);
+
+/* ------------------------------------------------------------------------
+ * Whole histories
+ *
+ * These follow next_key from the newest page to the end, 50 rows a page,
+ * within the rate limit, stopping after max_pages pages (1...1000000).
+ * Reaching max_pages is never a silent truncation: the result says
+ * SI_INCOMPLETE.
+ * --------------------------------------------------------------------- */
+
+/* A code's whole history as one page (next_key "-1" when complete).
+ * Returns SI_OK, SI_INCOMPLETE (with *out_page set), or a failure (with
+ * *out_page NULL).  Free the page with si_page_free. */
+si_status si_get_history(si_client *client, const char *code, int max_pages, si_page **out_page);
+
+/* One code of si_get_histories has finished. */
+typedef struct si_progress {
+    size_t codes_done;       /* 1...code_count */
+    size_t code_count;
+    const char *code;        /* the code that finished; valid during the call */
+    si_status status;        /* its outcome: SI_OK, SI_INCOMPLETE or a failure */
+    size_t rows;             /* rows fetched for it */
+} si_progress;
+
+/* Called once per finished code, on the thread that called
+ * si_get_histories (so it may call the library, or update a UI that is not
+ * thread-safe), one call at a time. */
+typedef void (*si_progress_fn)(const si_progress *progress, void *user_data);
+
+/* The outcome for one code. */
+typedef struct si_history {
+    const char *code;        /* as given */
+    si_status status;        /* SI_OK, SI_INCOMPLETE or the failure */
+    const char *message;     /* why it failed ("" on SI_OK and SI_INCOMPLETE) */
+    const si_page *page;     /* NULL on failure */
+} si_history;
+
+typedef struct si_histories {
+    size_t count;
+    const si_history *items; /* count items, in the order of the codes given */
+} si_histories;
+
+/* The whole histories of many codes, several at a time.  A code that fails
+ * (malformed, unknown, refused) fails alone, in its own si_history; the
+ * others are still answered.  Returns SI_OK when every code was attempted
+ * (look at each item's status), or a failure of the call itself (NULL
+ * client, codes NULL with count > 0, ...).  progress may be NULL.  Free the
+ * result with si_histories_free, which frees its pages too. */
+si_status si_get_histories(si_client *client, const char *const *codes, size_t count, int max_pages,
+                           si_progress_fn progress, void *user_data, si_histories **out_histories);
+
+/* Frees what si_get_histories returned; NULL is a no-op. */
+void si_histories_free(si_histories *histories);
 
 #ifdef __cplusplus
 }

@@ -45,6 +45,56 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(ShortInte
     return outcome.value!
 }
 
+/// Like ``blocking(_:)``, but `body` may post events, which `handle` receives
+/// on the calling thread while it waits: C callbacks then run on the
+/// caller's thread, never on an event loop, so a callback may call back
+/// into the library.
+func blocking<T: Sendable, Event: Sendable>(posting body: @escaping @Sendable (_ post: @escaping @Sendable (Event) -> Void) async -> T,
+                                           handle: (Event) -> Void) -> T {
+    let mailbox = Mailbox<Event, T>()
+    let executor = bridgeExecutors[nextBridgeExecutor.wrappingAdd(1, ordering: .relaxed).oldValue % bridgeExecutors.count]
+    Task(executorPreference: executor) {
+        let result = await body { mailbox.post(.event($0)) }
+        mailbox.post(.done(result))
+    }
+    while true {
+        for delivery in mailbox.take() {
+            switch delivery {
+            case let .event(event): handle(event)
+            case let .done(result): return result
+            }
+        }
+    }
+}
+
+/// Deliveries from a task to a waiting thread, in order.
+private final class Mailbox<Event: Sendable, T: Sendable>: Sendable {
+    enum Delivery: Sendable {
+        case event(Event)
+        case done(T)
+    }
+
+    private let deliveries = Mutex<[Delivery]>([])
+    private let arrived = DispatchSemaphore(value: 0)
+
+    func post(_ delivery: Delivery) {
+        deliveries.withLock { $0.append(delivery) }
+        arrived.signal()
+    }
+
+    /// Waits for at least one delivery and takes all that are there.
+    func take() -> [Delivery] {
+        arrived.wait()
+        let taken = deliveries.withLock { deliveries in
+            defer { deliveries.removeAll() }
+            return deliveries
+        }
+        // Each delivery signalled once; consume the signals of those taken beyond the first.
+        for _ in 1..<max(taken.count, 1) { arrived.wait() }
+        return taken
+    }
+}
+
 /// Written by the task before the semaphore is signalled, read after the
 /// wait returns: the semaphore orders the two accesses.
 private final class ResultSlot<T: Sendable>: @unchecked Sendable {

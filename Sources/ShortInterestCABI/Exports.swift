@@ -40,6 +40,7 @@ public func si_status_name(_ status: si_status) -> UnsafePointer<CChar> {
     case SI_ERR_INTERNAL: name = "SI_ERR_INTERNAL"
     case SI_ERR_STORE: name = "SI_ERR_STORE"
     case SI_ERR_RATE_LIMITED: name = "SI_ERR_RATE_LIMITED"
+    case SI_INCOMPLETE: name = "SI_INCOMPLETE"
     default: name = "SI_UNKNOWN_STATUS"
     }
     return UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
@@ -224,6 +225,125 @@ public func si_get_page_json(_ client: OpaquePointer?, _ code: UnsafePointer<CCh
 @_cdecl("si_string_free")
 public func si_string_free(_ string: UnsafeMutablePointer<CChar>?) {
     free(string)
+}
+
+// MARK: Whole histories
+
+@_cdecl("si_get_history")
+public func si_get_history(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ maxPages: Int32,
+                           _ outPage: UnsafeMutablePointer<UnsafeMutablePointer<si_page>?>?) -> si_status {
+    guard let outPage else { return fail(.invalidArgument("out_page is NULL")) }
+    outPage.pointee = nil
+    let source: any ShortInterestSource
+    let securityCode: SecurityCode
+    do throws(ShortInterestError) {
+        source = try ClientHandles.source(for: client)
+        securityCode = try SecurityCode(string(code, named: "code"))
+        try checkMaxPages(maxPages)
+    } catch {
+        return fail(error)
+    }
+    let result = blocking { () async throws(ShortInterestError) in
+        try await source.wholeHistory(code: securityCode, maxPages: Int(maxPages))
+    }
+    switch result {
+    case let .failure(error):
+        return fail(error)
+    case let .success(page):
+        guard let cPage = page.allocateCPage() else { return fail(SI_ERR_NO_MEMORY, "out of memory for \(securityCode)'s history") }
+        outPage.pointee = cPage
+        return page.isLast ? SI_OK : SI_INCOMPLETE
+    }
+}
+
+@_cdecl("si_get_histories")
+public func si_get_histories(_ client: OpaquePointer?, _ codes: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
+                             _ maxPages: Int32, _ progress: si_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+                             _ outHistories: UnsafeMutablePointer<UnsafeMutablePointer<si_histories>?>?) -> si_status {
+    guard let outHistories else { return fail(.invalidArgument("out_histories is NULL")) }
+    outHistories.pointee = nil
+    let source: any ShortInterestSource
+    var codeTexts: [String] = []
+    do throws(ShortInterestError) {
+        source = try ClientHandles.source(for: client)
+        try checkMaxPages(maxPages)
+        guard count >= 0, count <= 1_000_000 else { throw .invalidArgument("count \(count) is not in 0...1000000") }
+        if count > 0 {
+            guard let codes else { throw .invalidArgument("codes is NULL") }
+            // A malformed code fails alone, in its own result.
+            codeTexts = (0..<count).map { index in
+                codes[index].flatMap { String(validatingCString: $0) } ?? ""
+            }
+        }
+    } catch {
+        return fail(error)
+    }
+    let codeList = codeTexts
+    let results = blocking(posting: { post in
+        await source.wholeHistories(codes: codeList, maxPages: Int(maxPages), progress: post)
+    }, handle: { (event: HistoryProgress) in
+        guard let progress else { return }
+        event.code.withCString { code in
+            var report = si_progress(codes_done: event.codesDone, code_count: event.codeCount, code: code,
+                                     status: status(of: event.result),
+                                     rows: (try? event.result.get()).map { $0.usRows.count + $0.hkRows.count } ?? 0)
+            progress(&report, userData)
+        }
+    })
+    guard let histories = allocateHistories(codes: codeList, results: results) else {
+        return fail(SI_ERR_NO_MEMORY, "out of memory for \(count) histories")
+    }
+    outHistories.pointee = histories
+    return SI_OK
+}
+
+@_cdecl("si_histories_free")
+public func si_histories_free(_ histories: UnsafeMutablePointer<si_histories>?) {
+    guard let histories else { return }
+    let items = UnsafeMutablePointer(mutating: histories.pointee.items)
+    for index in 0..<histories.pointee.count {
+        if let item = items?[index] {
+            free(UnsafeMutableRawPointer(mutating: item.code))
+            free(UnsafeMutableRawPointer(mutating: item.message))
+            free(UnsafeMutableRawPointer(mutating: item.page))
+        }
+    }
+    free(items)
+    free(histories)
+}
+
+private func checkMaxPages(_ maxPages: Int32) throws(ShortInterestError) {
+    guard (1...1_000_000).contains(maxPages) else { throw .invalidArgument("max_pages \(maxPages) is not in 1...1000000") }
+}
+
+/// The status a whole-history result reports, without touching the last error.
+private func status(of result: Result<ShortInterestPage, ShortInterestError>) -> si_status {
+    switch result {
+    case let .success(page): return page.isLast ? SI_OK : SI_INCOMPLETE
+    case let .failure(error): return statusCode(of: error)
+    }
+}
+
+private func allocateHistories(codes: [String], results: [Result<ShortInterestPage, ShortInterestError>]) -> UnsafeMutablePointer<si_histories>? {
+    guard let histories = calloc(1, MemoryLayout<si_histories>.stride)?.assumingMemoryBound(to: si_histories.self),
+          let items = calloc(max(codes.count, 1), MemoryLayout<si_history>.stride)?.assumingMemoryBound(to: si_history.self)
+    else { return nil }
+    histories.pointee = si_histories(count: codes.count, items: UnsafePointer(items))
+    for (index, result) in results.enumerated() {
+        var message = ""
+        var page: UnsafeMutablePointer<si_page>? = nil
+        switch result {
+        case let .success(value): page = value.allocateCPage()
+        case let .failure(error): message = "\(error)"
+        }
+        items[index] = si_history(code: UnsafePointer(strdup(codes[index])), status: status(of: result),
+                                  message: UnsafePointer(strdup(message)), page: UnsafePointer(page))
+        if items[index].code == nil || items[index].message == nil || (page == nil && message.isEmpty) {
+            si_histories_free(histories)
+            return nil
+        }
+    }
+    return histories
 }
 
 // MARK: Arguments

@@ -43,19 +43,30 @@ func fail(_ status: si_status, _ message: String, retType: Int32 = 0, errCode: I
     return status
 }
 
+/// The status code of `error`: one per case.
+func statusCode(of error: ShortInterestError) -> si_status {
+    switch error {
+    case .invalidArgument: return SI_ERR_INVALID_ARGUMENT
+    case .connectFailed: return SI_ERR_CONNECT
+    case .timeout: return SI_ERR_TIMEOUT
+    case .disconnected: return SI_ERR_DISCONNECTED
+    case .protocolError: return SI_ERR_PROTOCOL
+    case .rejected: return SI_ERR_REJECTED
+    case .store: return SI_ERR_STORE
+    case .rateLimited: return SI_ERR_RATE_LIMITED
+    }
+}
+
 /// Records `error` as this thread's last error and returns its status code.
 @discardableResult
 func fail(_ error: ShortInterestError) -> si_status {
     switch error {
-    case let .invalidArgument(message): return fail(SI_ERR_INVALID_ARGUMENT, message)
-    case let .connectFailed(message): return fail(SI_ERR_CONNECT, message)
-    case let .timeout(message): return fail(SI_ERR_TIMEOUT, message)
-    case let .disconnected(message): return fail(SI_ERR_DISCONNECTED, message)
-    case let .protocolError(message): return fail(SI_ERR_PROTOCOL, message)
-    case let .store(message): return fail(SI_ERR_STORE, message)
-    case .rateLimited(let retryAfter): return fail(SI_ERR_RATE_LIMITED, error.description, retryAfter: retryAfter)
-    case let .rejected(retType, errCode, message):
-        return fail(SI_ERR_REJECTED, "rejected by OpenD (retType \(retType)\(errCode.map { ", errCode \($0)" } ?? "")): \(message)",
-                    retType: retType, errCode: errCode)
+    case let .rejected(retType, errCode, _):
+        return fail(SI_ERR_REJECTED, error.description, retType: retType, errCode: errCode)
+    case let .rateLimited(retryAfter):
+        return fail(SI_ERR_RATE_LIMITED, error.description, retryAfter: retryAfter)
+    case let .invalidArgument(message), let .connectFailed(message), let .timeout(message),
+         let .disconnected(message), let .protocolError(message), let .store(message):
+        return fail(statusCode(of: error), message)
     }
 }

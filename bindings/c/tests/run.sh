@@ -29,6 +29,7 @@ cflags="-std=c99 -Wall -Wextra -Werror -pedantic -g -D_POSIX_C_SOURCE=200809L"
 gcc $cflags bindings/c/json_table.c -o "$out/json_table" $(pkg-config --cflags --libs shortinterest jansson)
 gcc $cflags bindings/c/history.c -o "$out/history" $(pkg-config --cflags --libs shortinterest)
 gcc $cflags bindings/c/tests/abi_checks.c -o "$out/abi_checks" $(pkg-config --cflags --libs shortinterest)
+gcc $cflags -pthread bindings/c/tests/histories.c -o "$out/histories" $(pkg-config --cflags --libs shortinterest)
 pass "consumers build with pkg-config"
 
 build/bin/shortinterest serve --fixture bindings/c/tests/fixture.json --port 0 > "$out/serve.out" 2> "$out/serve.log" &
@@ -38,7 +39,9 @@ for _ in $(seq 100); do grep -q listening "$out/serve.out" && break; sleep 0.1; 
 port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve.out")
 [ -n "$port" ] || { echo "gateway did not start:"; cat "$out/serve.log"; exit 1; }
 
-if "$out/abi_checks" 127.0.0.1 "$port" > "$out/abi_checks.out"; then pass "abi_checks: $(tail -1 "$out/abi_checks.out")"; else fail "abi_checks"; grep -v '^ok' "$out/abi_checks.out"; fi
+for program in abi_checks histories; do
+    if "$out/$program" 127.0.0.1 "$port" > "$out/$program.out"; then pass "$program: $(tail -1 "$out/$program.out")"; else fail "$program"; grep -v '^ok' "$out/$program.out"; fi
+done
 
 "$out/json_table" 127.0.0.1 "$port" HK.00700 > "$out/json_table.out"
 expect "json_table: HK.00700 has 10 rows" "$out/json_table.out" '^HK\.00700 \(10 rows\)$'
