@@ -35,12 +35,16 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try await ShortInterestStore.open(path: store, create: true)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        let show: @Sendable (IngestProgress) -> Void = { progress in
+            let name = progress.file.split(separator: "/").last.map(String.init) ?? progress.file
+            bar.show(done: progress.filesDone, of: progress.fileCount, label: "\(name) (\(progress.rows) rows)")
+        }
         let rows: Int
         do throws(ShortInterestError) {
             switch kind {
-            case .finra: rows = try await store.ingestFINRA(files: files, progress: bar.show)
-            case .sfc: rows = try await store.ingestSFC(files: files, progress: bar.show)
-            case .reference: rows = try await store.ingestReference(files: files, progress: bar.show)
+            case .finra: rows = try await store.ingestFINRA(files: files, progress: show)
+            case .sfc: rows = try await store.ingestSFC(files: files, progress: show)
+            case .reference: rows = try await store.ingestReference(files: files, progress: show)
             }
         } catch {
             bar.finish()
@@ -53,25 +57,3 @@ struct IngestCommand: AsyncParsableCommand {
     }
 }
 
-/// One line redrawn on a terminal; nothing when stderr is not a terminal.
-struct ProgressBar: Sendable {
-    let enabled: Bool
-
-    func show(_ progress: IngestProgress) {
-        guard enabled else { return }
-        let width = 30
-        let filled = width * progress.filesDone / max(progress.fileCount, 1)
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let name = progress.file.split(separator: "/").last.map(String.init) ?? progress.file
-        writeToStandardError("\r[\(bar)] \(progress.filesDone)/\(progress.fileCount) \(name) (\(progress.rows) rows)\u{1B}[K")
-    }
-
-    func finish() {
-        if enabled { writeToStandardError("\n") }
-    }
-
-    private func writeToStandardError(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = write(STDERR_FILENO, &bytes, bytes.count)
-    }
-}

@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds of silence after which a connection is closed.")
     var idleTimeout = 60
 
+    @Option(name: .customLong("rate-limit"), help: "Answer short-interest requests past this rate (e.g. 30/30s) as OpenD does.")
+    var rateLimit: String?
+
     @Flag(name: .customLong("log-requests"), help: "Log every request (by default: connections and errors only).")
     var logRequests = false
 
@@ -41,7 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-connections and --idle-timeout must be positive")
         }
         let configuration = GatewayServer.Configuration(host: host, port: port, maxConnections: maxConnections,
-                                                        idleTimeout: .seconds(idleTimeout))
+                                                        idleTimeout: .seconds(idleTimeout),
+                                                        rateLimit: try rateLimit.map { try RateLimit(parsing: $0) })
         let server = try await GatewayServer.start(source: try await source.makeSource(), configuration: configuration)
         // Scripts wait for this line to learn the port.
         print("listening on \(host):\(server.port)")

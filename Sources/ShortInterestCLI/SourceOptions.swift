@@ -8,6 +8,12 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("opend"), help: "OpenD address, HOST:PORT (default 127.0.0.1:11111).")
     var openD: String?
 
+    @Option(name: .customLong("rate-limit"), help: "Requests allowed to OpenD per window, e.g. 30/30s (OpenD's own limit), or none.")
+    var rateLimit = RateLimit.openD.description
+
+    @Option(name: .customLong("rate-limit-mode"), help: "wait (for a free slot) or fail-fast.")
+    var rateLimitMode: RateLimitModeArgument = .wait
+
     @Option(help: "A store filled by `shortinterest ingest`.")
     var store: String?
 
@@ -34,6 +40,8 @@ struct SourceOptions: ParsableArguments {
             return try InMemorySource(fixture: bytes)
         }
         var configuration = OpenDConfiguration()
+        configuration.rateLimit = rateLimit == "none" ? nil : try RateLimit(parsing: rateLimit)
+        configuration.rateLimitMode = rateLimitMode == .wait ? .wait : .failFast
         if let openD {
             guard let colon = openD.lastIndex(of: ":"), let port = Int(openD[openD.index(after: colon)...]) else {
                 throw ValidationError("--opend takes HOST:PORT, e.g. 127.0.0.1:11111")
@@ -43,4 +51,9 @@ struct SourceOptions: ParsableArguments {
         }
         return try OpenDClient(configuration: configuration)
     }
+}
+
+enum RateLimitModeArgument: String, ExpressibleByArgument, CaseIterable {
+    case wait
+    case failFast = "fail-fast"
 }

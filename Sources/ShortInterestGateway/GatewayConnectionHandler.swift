@@ -12,6 +12,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = OpenDFrame
 
     private let source: any ShortInterestSource
+    private let limiter: SlidingWindowLimiter?
     private let connectionID: UInt64
     private let keepAliveInterval: Int32
     private let handshakeTimeout: TimeAmount
@@ -19,8 +20,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     private var initialized = false
     private var handshakeDeadline: Scheduled<Void>?
 
-    init(source: any ShortInterestSource, connectionID: UInt64, keepAliveInterval: Int32, handshakeTimeout: TimeAmount, logger: Logger) {
+    init(source: any ShortInterestSource, limiter: SlidingWindowLimiter?, connectionID: UInt64, keepAliveInterval: Int32,
+         handshakeTimeout: TimeAmount, logger: Logger) {
         self.source = source
+        self.limiter = limiter
         self.connectionID = connectionID
         self.keepAliveInterval = keepAliveInterval
         self.handshakeTimeout = handshakeTimeout
@@ -110,10 +113,12 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
                                                         "num": "\(request.pageSize)"])
         let channel = context.channel
         let source = source
+        let limiter = limiter
         let logger = logger
         Task {
             var reply = QotGetShortInterest_Response()
             do throws(ShortInterestError) {
+                try await limiter?.acquire(mode: .failFast, maxWait: .zero)
                 let page = try await source.page(request)
                 reply.retType = 0
                 reply.s2C = QotGetShortInterest_S2C(page)
@@ -121,6 +126,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
                 reply.retType = retType
                 if let errCode { reply.errCode = errCode }
                 reply.retMsg = message
+            } catch let .rateLimited(retryAfter) {
+                reply.retType = -1
+                reply.retMsg = "Request frequency exceeds the limit of \(limiter?.limit.description ?? "") for Qot_GetShortInterest; "
+                    + "retry in \(retryAfter.wholeMilliseconds) ms"
             } catch {
                 logger.error("request failed: \(error)")
                 reply.retType = -1

@@ -30,10 +30,14 @@ public final class GatewayServer: Sendable {
         public var idleTimeout: Duration
         /// A connection must send InitConnect within this time.
         public var handshakeTimeout: Duration
+        /// Short-interest requests allowed per window across all connections,
+        /// answered past it as OpenD does (retType -1, a frequency message), so
+        /// that programs can rehearse against OpenD's limit; nil: unlimited.
+        public var rateLimit: RateLimit?
 
         public init(host: String = "127.0.0.1", port: Int = 11111, maxBodyLength: Int = 64 * 1024,
                     keepAliveInterval: Int32 = 10, maxConnections: Int = 1024,
-                    idleTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(10)) {
+                    idleTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(10), rateLimit: RateLimit? = nil) {
             self.host = host
             self.port = port
             self.maxBodyLength = maxBodyLength
@@ -41,6 +45,7 @@ public final class GatewayServer: Sendable {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
             self.handshakeTimeout = handshakeTimeout
+            self.rateLimit = rateLimit
         }
     }
 
@@ -60,6 +65,7 @@ public final class GatewayServer: Sendable {
                              logger: Logger = Logger(label: "shortinterest.gateway"),
                              eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> GatewayServer {
         let connections = ConnectionCounter()
+        let limiter = configuration.rateLimit.map(SlidingWindowLimiter.init(limit:))
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -77,7 +83,7 @@ public final class GatewayServer: Sendable {
                         IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)),
                         ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: configuration.maxBodyLength)),
                         MessageToByteHandler(OpenDFrameEncoder()),
-                        GatewayConnectionHandler(source: source, connectionID: id, keepAliveInterval: configuration.keepAliveInterval,
+                        GatewayConnectionHandler(source: source, limiter: limiter, connectionID: id, keepAliveInterval: configuration.keepAliveInterval,
                                                  handshakeTimeout: TimeAmount(configuration.handshakeTimeout), logger: connectionLogger)
                     )
                 }

@@ -153,6 +153,31 @@ private func exchange(_ port: Int, _ frames: [OpenDFrame], expecting count: Int 
         await gateway.close()
     }
 
+    @Test func pastItsRateLimitTheGatewayAnswersAsOpenDDoesAndOurClientWaits() async throws {
+        let gateway = try await startGateway(.init(rateLimit: RateLimit(requests: 5, window: .seconds(1))))
+        let eager = try OpenDClient(configuration: OpenDConfiguration(port: gateway.port, rateLimit: nil, frequencyRetries: 0))
+        var refusals: [String] = []
+        for _ in 0..<7 {
+            do {
+                _ = try await eager.page(code: "HK.00700")
+            } catch {
+                if case let .rejected(retType, _, message) = error {
+                    #expect(retType == -1)
+                    refusals.append(message)
+                }
+            }
+        }
+        #expect(refusals.count == 2)
+        #expect(refusals.allSatisfy { $0.hasPrefix("Request frequency exceeds the limit of 5/1s") })
+        await eager.close()
+        // A client that knows the limit gets through without an error.
+        try await Task.sleep(for: .seconds(1))
+        let patient = try OpenDClient(configuration: OpenDConfiguration(port: gateway.port, rateLimit: RateLimit(requests: 5, window: .seconds(1))))
+        for _ in 0..<12 { _ = try await patient.page(code: "HK.00700", num: 1) }
+        await patient.close()
+        await gateway.close()
+    }
+
     @Test func anOversizedFrameClosesOnlyItsConnection() async throws {
         let gateway = try await startGateway(.init(maxBodyLength: 1024))
         let client = try OpenDClient(configuration: OpenDConfiguration(port: gateway.port))
