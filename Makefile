@@ -1,5 +1,6 @@
 # shortinterest: `make demo` runs the main job, `make test` runs every test.
 SWIFT ?= swift
+PYTHON ?= python3
 PREFIX ?= /usr/local
 SOVERSION := 1
 VERSION := 1.0.0
@@ -12,7 +13,7 @@ RELEASE := $(SWIFT) build -c release --scratch-path .build-release -Xswiftc -sta
 LIB_LINK := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinker -soname=libshortinterest.so.$(SOVERSION) \
             -Xlinker --strip-all -Xlinker -z -Xlinker defs
 
-.PHONY: all setup lib cli demo test test-swift test-c clean install
+.PHONY: all setup python-setup lib cli demo test test-swift test-c test-python clean install
 
 all: lib cli
 
@@ -43,10 +44,15 @@ install: lib cli
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(PREFIX)/include|; s|@VERSION@|$(VERSION)|' \
 	    shortinterest.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/shortinterest.pc
 
-demo: setup lib cli
+# The Python binding and what its tests compare against (futu-api from PyPI).
+python-setup:
+	$(PYTHON) -m pip install -q --disable-pip-version-check "futu-api==10.11.7108" pandas numpy pytest
+	$(PYTHON) -m pip install -q --disable-pip-version-check -e bindings/python
+
+demo: setup python-setup lib cli
 	./scripts/demo.sh
 
-test: setup test-swift test-c
+test: setup test-swift test-c test-python
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -54,6 +60,9 @@ test-swift:
 
 test-c: lib cli
 	./bindings/c/tests/run.sh
+
+test-python: python-setup lib cli
+	$(PYTHON) -m pytest bindings/python/tests -q
 
 clean:
 	rm -rf .build .build-release build

@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Foundation members must be imported to be used: SwiftProtobuf imports
+/// Foundation, and without this its extensions (String.contains, say) leak
+/// into our code and link ICU into the static library (21 MB → 68 MB).
+let strictImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "shortinterest",
     products: [
@@ -27,7 +32,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // The Swift API: codes, pages, errors, and the sources that answer them.
         .target(
@@ -36,7 +42,8 @@ let package = Package(
                 "OpenDProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // The embedded store: SQLite through sqlite-nio, filled from public files.
         .target(
@@ -46,7 +53,8 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         .testTarget(name: "ShortInterestStoreTests", dependencies: ["ShortInterestStore", "ShortInterest", "PublicData"]),
         // `shortinterest serve`: an OpenD-compatible server over any source.
@@ -58,7 +66,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         .testTarget(
             name: "ShortInterestGatewayTests",
@@ -74,8 +83,10 @@ let package = Package(
             dependencies: [
                 "ShortInterest", "ShortInterestGateway", "ShortInterestStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // include/shortinterest.h as a Swift module.
         .systemLibrary(name: "CShortInterest", path: "Sources/CShortInterest"),
@@ -86,11 +97,12 @@ let package = Package(
                 "ShortInterest", "ShortInterestStore", "CShortInterest",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // Parsers for the free public files (FINRA, SFC, reference CSV) and
         // trading-day timestamps. No I/O, no store: bytes in, typed rows out.
-        .target(name: "PublicData"),
+        .target(name: "PublicData", swiftSettings: strictImports),
         .testTarget(name: "PublicDataTests", dependencies: ["PublicData"]),
         .testTarget(
             name: "ShortInterestTests",

@@ -119,7 +119,8 @@ typedef enum si_status {
      * undecodable body.  The connection is dropped; the next call reconnects. */
     SI_ERR_PROTOCOL = 5,
     /* OpenD answered with a failure (unknown stock, too frequent, ...).
-     * si_error_last() carries OpenD's retType, errCode and retMsg unchanged. */
+     * si_error_last() carries OpenD's retType, errCode and, as its message,
+     * OpenD's retMsg unchanged. */
     SI_ERR_REJECTED = 6,
     /* Memory could not be allocated. */
     SI_ERR_NO_MEMORY = 7,
@@ -208,11 +209,21 @@ typedef enum si_rate_limit_mode {
  * In SI_RATE_LIMIT_WAIT mode a request waits at most max_wait_ms (default
  * 60000) for a slot.  If OpenD still answers that requests are too frequent
  * (another program may use the same account), the request is sent again
- * after a pause, up to 3 times.  requests = 0 turns the limit off (for a
+ * after a pause, up to 3 times.  The window is kept 1 % longer than given,
+ * because OpenD counts requests as they arrive and arrivals jitter; a
+ * retry_after_ms can so exceed window_ms by that much.  requests = 0 turns
+ * the limit off (for a
  * local gateway).  A store client is never limited.
  * requests 0...100000; window_ms 1...3600000; max_wait_ms 0...86400000. */
 si_status si_config_set_rate_limit(si_config *config, int requests, int window_ms,
                                    si_rate_limit_mode mode, int max_wait_ms);
+
+/* Keeps OpenD's answers in a store at path (created if missing) for
+ * ttl_seconds (1...31536000): a request repeated while its answer is fresh,
+ * such as a whole history read again, is answered from the store and costs
+ * no OpenD request.  Cached answers are OpenD's exactly.  A cache that
+ * cannot be read or written is bypassed.  NULL turns caching off. */
+si_status si_config_set_cache(si_config *config, const char *path, int ttl_seconds);
 
 /* Answers from a local store (made by `shortinterest ingest`) instead of
  * OpenD: same pages, same paging, no network and no rate limit.  The store

@@ -27,3 +27,29 @@ port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve.out")
 echo
 echo "== US.AAPL through the gateway on 127.0.0.1:$port, OpenD's protocol (C, struct API) =="
 "$out/history" 127.0.0.1 "$port" US.AAPL
+echo
+echo "== The same gateway from Python: this package and futu-api (PyPI) side by side =="
+python3 - "$port" "$store" <<'PY'
+import sys
+import pandas as pd
+from shortinterest import OpenQuoteContext
+import futu
+from futu.common.ft_logger import logger
+logger.console_level = 100
+port, store = int(sys.argv[1]), sys.argv[2]
+pd.set_option("display.width", 200)
+pd.set_option("display.max_columns", None)
+ours = OpenQuoteContext(host="127.0.0.1", port=port, rate_limit=None)
+ret, us_df, hk_df = ours.get_short_interest("HK.00700")
+print("shortinterest over the gateway, HK.00700:")
+print(hk_df)
+theirs = futu.OpenQuoteContext(host="127.0.0.1", port=port)
+_, futu_us, _ = theirs.get_short_interest("US.AAPL")
+print("\nfutu-api over the gateway, US.AAPL:")
+print(futu_us)
+theirs.close()
+ours.close()
+with OpenQuoteContext(store=store) as embedded:
+    _, same, _ = embedded.get_short_interest("US.AAPL")
+print("\nidentical DataFrame from the store, embedded:", same.equals(futu_us))
+PY

@@ -30,9 +30,9 @@ public struct InMemorySource: ShortInterestSource {
     ///     {"HK.00700": [{"timestamp": 1777478400, "timestamp_str": "2026-04-30",
     ///                    "aggregated_short": 51480638, "close_price": 467.8}]}
     public init(fixture: Data) throws(ShortInterestError) {
-        let raw: [String: [FixtureRow]]
+        let raw: [String: [JSONRow]]
         do {
-            raw = try JSONDecoder().decode([String: [FixtureRow]].self, from: fixture)
+            raw = try JSONDecoder().decode([String: [JSONRow]].self, from: fixture)
         } catch {
             throw .invalidArgument("fixture is not a JSON object of code → rows: \(error)")
         }
@@ -72,28 +72,3 @@ public struct InMemorySource: ShortInterestSource {
     public func close() async {}
 }
 
-/// A fixture row: the union of the US and HK fields, by futu-api's names.
-private struct FixtureRow: Decodable {
-    var timestamp: Int64?
-    var timestamp_str: String?
-    var shares_short: UInt64?
-    var short_percent: Double?
-    var avg_daily_share_volume: UInt64?
-    var days_to_cover: Double?
-    var close_price: Double?
-    var last_close_price: Double?
-    var aggregated_short: UInt64?
-    var aggregated_short_ratio: Double?
-
-    var usRow: USShortInterestRow {
-        USShortInterestRow(timestamp: timestamp, timestampString: timestamp_str, sharesShort: shares_short,
-                           shortPercent: short_percent, averageDailyShareVolume: avg_daily_share_volume,
-                           daysToCover: days_to_cover, closePrice: close_price, lastClosePrice: last_close_price)
-    }
-
-    var hkRow: HKShortInterestRow {
-        HKShortInterestRow(timestamp: timestamp, timestampString: timestamp_str, closePrice: close_price,
-                           lastClosePrice: last_close_price, aggregatedShort: aggregated_short,
-                           aggregatedShortRatio: aggregated_short_ratio)
-    }
-}

@@ -113,6 +113,26 @@ public func si_config_set_rate_limit(_ config: OpaquePointer?, _ requests: Int32
     }
 }
 
+@_cdecl("si_config_set_cache")
+public func si_config_set_cache(_ config: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ ttlSeconds: Int32) -> si_status {
+    guard let config else { return fail(.invalidArgument("config is NULL")) }
+    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
+    guard let path else {
+        box.cachePath = nil
+        return SI_OK
+    }
+    do throws(ShortInterestError) {
+        let text = try string(path, named: "cache path")
+        guard !text.isEmpty else { throw .invalidArgument("cache path is empty") }
+        guard (1...31_536_000).contains(ttlSeconds) else { throw .invalidArgument("cache ttl \(ttlSeconds) s is not in 1...31536000") }
+        box.cachePath = text
+        box.cacheTimeToLive = .seconds(ttlSeconds)
+        return SI_OK
+    } catch {
+        return fail(error)
+    }
+}
+
 @_cdecl("si_config_set_store")
 public func si_config_set_store(_ config: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> si_status {
     guard let config else { return fail(.invalidArgument("config is NULL")) }
@@ -162,7 +182,14 @@ public func si_client_open(_ config: OpaquePointer?, _ outClient: UnsafeMutableP
         }
     } else {
         let openD = box.openD
-        source = Result { () throws(ShortInterestError) -> any ShortInterestSource in try OpenDClient(configuration: openD) }
+        let cachePath = box.cachePath
+        let timeToLive = box.cacheTimeToLive
+        source = blocking { () async throws(ShortInterestError) -> any ShortInterestSource in
+            let client = try OpenDClient(configuration: openD)
+            guard let cachePath else { return client }
+            return CachedSource(upstream: client, cache: try await ShortInterestStore.open(path: cachePath, create: true),
+                                timeToLive: timeToLive)
+        }
     }
     switch source {
     case let .success(source):
@@ -334,7 +361,7 @@ private func allocateHistories(codes: [String], results: [Result<ShortInterestPa
         var page: UnsafeMutablePointer<si_page>? = nil
         switch result {
         case let .success(value): page = value.allocateCPage()
-        case let .failure(error): message = "\(error)"
+        case let .failure(error): message = ShortInterestCABI.message(of: error)
         }
         items[index] = si_history(code: UnsafePointer(strdup(codes[index])), status: status(of: result),
                                   message: UnsafePointer(strdup(message)), page: UnsafePointer(page))

@@ -6,6 +6,9 @@ final class ConfigurationBox {
     var openD = OpenDConfiguration()
     /// When set, clients read this store instead of asking OpenD.
     var storePath: String?
+    /// When set, OpenD's answers are kept in this store for `cacheTimeToLive`.
+    var cachePath: String?
+    var cacheTimeToLive: Duration = .seconds(3600)
 }
 
 /// Open clients by handle. A `si_client *` is a number, never an address:

@@ -57,16 +57,29 @@ func statusCode(of error: ShortInterestError) -> si_status {
     }
 }
 
+/// The message C callers see for `error`; the status code says what kind it is.
+func message(of error: ShortInterestError) -> String {
+    switch error {
+    case let .rejected(_, _, message):
+        // OpenD's own words, as futu-api shows them.
+        return message
+    case .rateLimited:
+        return error.description
+    case let .invalidArgument(message), let .connectFailed(message), let .timeout(message),
+         let .disconnected(message), let .protocolError(message), let .store(message):
+        return message
+    }
+}
+
 /// Records `error` as this thread's last error and returns its status code.
 @discardableResult
 func fail(_ error: ShortInterestError) -> si_status {
     switch error {
     case let .rejected(retType, errCode, _):
-        return fail(SI_ERR_REJECTED, error.description, retType: retType, errCode: errCode)
+        return fail(SI_ERR_REJECTED, message(of: error), retType: retType, errCode: errCode)
     case let .rateLimited(retryAfter):
-        return fail(SI_ERR_RATE_LIMITED, error.description, retryAfter: retryAfter)
-    case let .invalidArgument(message), let .connectFailed(message), let .timeout(message),
-         let .disconnected(message), let .protocolError(message), let .store(message):
-        return fail(statusCode(of: error), message)
+        return fail(SI_ERR_RATE_LIMITED, message(of: error), retryAfter: retryAfter)
+    default:
+        return fail(statusCode(of: error), message(of: error))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import ShortInterest
 import ShortInterestGateway
 

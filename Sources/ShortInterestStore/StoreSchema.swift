@@ -43,6 +43,17 @@ enum StoreSchema {
             PRIMARY KEY (market, symbol, day)
         ) WITHOUT ROWID
         """,
+        """
+        CREATE TABLE page_cache (
+            market TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            next_key TEXT NOT NULL,          -- '' for the newest page
+            num INTEGER NOT NULL,
+            fetched_at INTEGER NOT NULL,     -- unix seconds
+            page TEXT NOT NULL,              -- the page as ShortInterestPage.json
+            PRIMARY KEY (market, symbol, next_key, num)
+        ) WITHOUT ROWID
+        """,
     ]
 
     static let usPage = """

@@ -3,6 +3,10 @@
  *
  *   json_table HOST PORT CODE [NUM [NEXT_KEY]]      (from OpenD or a gateway)
  *   json_table --store PATH CODE [NUM [NEXT_KEY]]   (from a local store)
+ *
+ * jansson holds integers as long long: a count above 2^63 - 1 (which no real
+ * share count reaches) makes it refuse the page; the struct API has no such
+ * limit.
  */
 #include <jansson.h>
 #include <shortinterest.h>

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Calls per second: the `shortinterest` Python package against futu-api.
+
+Both clients ask the same loopback `shortinterest serve --fixture` (started
+here on port 0, as the tests do) for the newest page of one code, N calls a
+run, several runs each, alternating clients; the table shows the median.
+Before timing, the script checks that both return identical DataFrames.
+
+    python3 bench/python/bench_vs_futu.py [--calls 300] [--runs 7] [--nums 10 50]
+
+Needs build/bin/shortinterest and build/lib/libshortinterest.so (make lib cli),
+futu-api and pandas.  Prints a markdown table.
+"""
+
+import argparse
+import datetime
+import json
+import logging
+import os
+import platform
+import re
+import selectors
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SERVER_BIN = REPO / "build" / "bin" / "shortinterest"
+LIB = REPO / "build" / "lib" / "libshortinterest.so"
+
+
+def bench_fixture(path, rows=60):
+    """A fixture with `rows` full rows per code, so that num 50 fills a page."""
+    hk, us = [], []
+    day = datetime.date(2026, 4, 30)
+    hk8 = datetime.timezone(datetime.timedelta(hours=8))
+    ny = datetime.timezone(datetime.timedelta(hours=-4))       # close enough for a bench
+    for i in range(rows):
+        d = day - datetime.timedelta(days=7 * i)
+        hk.append({"timestamp": int(datetime.datetime(d.year, d.month, d.day, tzinfo=hk8).timestamp()),
+                   "timestamp_str": d.isoformat(), "aggregated_short": 51480638 - 1000 * i,
+                   "aggregated_short_ratio": round(0.56 - i / 1000, 3),
+                   "close_price": round(467.8 + i * 0.7, 2), "last_close_price": round(479.2 + i * 0.5, 2)})
+        d = day - datetime.timedelta(days=15 * i)
+        us.append({"timestamp": int(datetime.datetime(d.year, d.month, d.day, tzinfo=ny).timestamp()),
+                   "timestamp_str": d.isoformat(), "shares_short": 134675274 - 10000 * i,
+                   "short_percent": round(0.91 - i / 1000, 3), "avg_daily_share_volume": 45944025 + 777 * i,
+                   "days_to_cover": round(2.93 + i / 100, 2), "close_price": round(271.35 + i, 2),
+                   "last_close_price": round(270.1 + i, 2)})
+    path.write_text(json.dumps({"HK.00700": hk, "US.AAPL": us}))
+
+
+def start_server(fixture, timeout=30.0):
+    proc = subprocess.Popen([str(SERVER_BIN), "serve", "--fixture", str(fixture),
+                             "--host", "127.0.0.1", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    line, deadline = b"", time.monotonic() + timeout
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not sel.select(left):
+            proc.kill()
+            sys.exit("server did not print its `listening on` line")
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            sys.exit("server exited with status %s" % proc.wait())
+        line += chunk
+    sel.close()
+    m = re.fullmatch(r"listening on (\S+):(\d+)", line.decode().splitlines()[0].strip())
+    if not m:
+        proc.kill()
+        sys.exit("unexpected server output: %r" % line)
+    return proc, m.group(1), int(m.group(2))
+
+
+def stop_server(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def time_calls(fn, calls):
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        ret = fn()
+        if ret[0] != 0:
+            raise SystemExit("a call failed: %r" % (ret[1],))
+    return calls / (time.perf_counter() - t0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--calls", type=int, default=300, help="calls per run (default 300)")
+    ap.add_argument("--runs", type=int, default=7, help="runs per client, at least 5 (default 7)")
+    ap.add_argument("--nums", type=int, nargs="+", default=[10, 50], help="page sizes (default 10 50)")
+    ap.add_argument("--codes", nargs="+", default=["HK.00700", "US.AAPL"])
+    args = ap.parse_args()
+    if args.runs < 5:
+        ap.error("--runs must be at least 5")
+    for p in (SERVER_BIN, LIB):
+        if not p.exists():
+            sys.exit("missing %s: run `make lib cli` first" % p)
+    os.environ.setdefault("SHORTINTEREST_LIB", str(LIB))
+
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+    from futu.common.ft_logger import logger
+    logger.console_level = logging.CRITICAL + 10
+    logger.file_level = logging.CRITICAL + 10
+    import futu
+    import shortinterest
+
+    tmp = tempfile.TemporaryDirectory()
+    fixture = Path(tmp.name) / "bench-fixture.json"
+    bench_fixture(fixture)
+    proc, host, port = start_server(fixture)
+    # A local gateway: no client-side rate limit (futu-api has none either).
+    ours = shortinterest.OpenQuoteContext(host=host, port=port, rate_limit=None)
+    theirs = futu.OpenQuoteContext(host=host, port=port)
+    results = []
+    try:
+        for code in args.codes:
+            for num in args.nums:
+                # identical DataFrames first
+                a, b = ours.get_short_interest(code, num=num), theirs.get_short_interest(code, num=num)
+                assert a[0] == b[0] == 0, (a[1], b[1])
+                for x, y in ((a[1], b[1]), (a[2], b[2])):
+                    assert_frame_equal(x, y, check_exact=True)
+                    assert x.attrs == y.attrs
+                rows = len(a[1]) + len(a[2])
+                clients = {
+                    "futu-api get_short_interest": lambda: theirs.get_short_interest(code, num=num),
+                    "shortinterest get_short_interest": lambda: ours.get_short_interest(code, num=num),
+                    "shortinterest get_short_interest_records": lambda: ours.get_short_interest_records(code, num=num),
+                }
+                for fn in clients.values():                 # warm-up
+                    time_calls(fn, max(5, args.calls // 20))
+                rates = {name: [] for name in clients}
+                for _ in range(args.runs):
+                    for name, fn in clients.items():
+                        rates[name].append(time_calls(fn, args.calls))
+                base = statistics.median(rates["futu-api get_short_interest"])
+                for name in clients:
+                    med = statistics.median(rates[name])
+                    results.append((code, num, rows, name, med, min(rates[name]), max(rates[name]), med / base))
+    finally:
+        ours.close()
+        theirs.close()
+        stop_server(proc)
+        tmp.cleanup()
+
+    cmd = " ".join(shlex.quote(a) for a in [Path(sys.executable).name, os.path.relpath(__file__, REPO)] + sys.argv[1:])
+    print("Command: `%s` (from the repository root)" % cmd)
+    print()
+    print("Python %s, pandas %s, numpy %s, futu-api %s, libshortinterest %s; %s, %d CPUs; "
+          "median of %d runs x %d calls, loopback `shortinterest serve --fixture`; "
+          "DataFrames checked identical (assert_frame_equal) before timing."
+          % (platform.python_version(), pd.__version__, __import__("numpy").__version__,
+             getattr(futu, "__version__", "?"), shortinterest.library_version(),
+             platform.machine(), os.cpu_count(), args.runs, args.calls))
+    print()
+    print("| code | num | rows | client | calls/s (median) | min | max | µs/call | vs futu-api |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    for code, num, rows, name, med, lo, hi, ratio in results:
+        print("| %s | %d | %d | %s | %.0f | %.0f | %.0f | %.0f | %.2fx |"
+              % (code, num, rows, name, med, lo, hi, 1e6 / med, ratio))
+
+
+if __name__ == "__main__":
+    main()

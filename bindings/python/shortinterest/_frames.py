@@ -1,0 +1,256 @@
+"""From si_page row arrays to columns, records and futu-api-identical DataFrames.
+
+The rows are read column-wise: the row memory is copied once and viewed with a
+numpy structured dtype that mirrors si_us_row / si_hk_row (padding included);
+the ``present`` bitmask then says which cells are absent.
+
+futu-api builds ``pd.DataFrame(list_of_dicts)`` (a missing key is NaN), then
+adds a column missing in every row as ``None`` and reorders the columns.  The
+dtype rules that follow from pandas' inference are reproduced here per column:
+
+* every cell present: int64 (uint64 fields: int64 while they fit, else
+  uint64 — exact either way), float64, or pandas' inferred string dtype;
+* some cells absent: float64 with NaN for numbers (as pandas converts the
+  ints), the inferred string dtype with NaN for strings;
+* every cell absent: an object column of None.
+"""
+
+import ctypes
+import threading
+
+import numpy as np
+
+from ._lib import SIHkRow, SIUsRow
+
+US_COLUMNS = (
+    "timestamp", "timestamp_str", "shares_short", "short_percent",
+    "avg_daily_share_volume", "days_to_cover", "close_price", "last_close_price",
+)
+HK_COLUMNS = (
+    "timestamp", "timestamp_str", "aggregated_short", "aggregated_short_ratio",
+    "close_price", "last_close_price",
+)
+
+# column -> (present bit, kind): i int64, u uint64, f double, s string
+US_FIELDS = {
+    "timestamp": (1 << 0, "i"),
+    "timestamp_str": (1 << 1, "s"),
+    "shares_short": (1 << 2, "u"),
+    "short_percent": (1 << 3, "f"),
+    "avg_daily_share_volume": (1 << 4, "u"),
+    "days_to_cover": (1 << 5, "f"),
+    "close_price": (1 << 6, "f"),
+    "last_close_price": (1 << 7, "f"),
+}
+HK_FIELDS = {
+    "timestamp": (1 << 0, "i"),
+    "timestamp_str": (1 << 1, "s"),
+    "close_price": (1 << 2, "f"),
+    "last_close_price": (1 << 3, "f"),
+    "aggregated_short": (1 << 4, "u"),
+    "aggregated_short_ratio": (1 << 5, "f"),
+}
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def _row_dtype(struct):
+    """numpy structured dtype with the exact layout of a ctypes row struct."""
+    names, formats, offsets = [], [], []
+    for name, ctype in struct._fields_:
+        names.append(name)
+        formats.append(np.uintp if ctype is ctypes.c_void_p else np.dtype(ctype))
+        offsets.append(getattr(struct, name).offset)
+    dt = np.dtype({"names": names, "formats": formats, "offsets": offsets,
+                   "itemsize": ctypes.sizeof(struct)})
+    assert dt.itemsize == ctypes.sizeof(struct)
+    return dt
+
+
+US_ROW_DTYPE = _row_dtype(SIUsRow)
+HK_ROW_DTYPE = _row_dtype(SIHkRow)
+
+
+class Rows:
+    """One market's rows, column-wise: values, presence masks, strings."""
+
+    __slots__ = ("columns", "fields", "n", "values", "present", "strings")
+
+    def __init__(self, columns, fields, n, values, present, strings):
+        self.columns = columns      # output column order
+        self.fields = fields        # column -> (bit, kind)
+        self.n = n
+        self.values = values        # column -> ndarray (not for strings)
+        self.present = present      # column -> bool ndarray
+        self.strings = strings      # column -> list of str ("" when absent)
+
+    @classmethod
+    def read(cls, columns, fields, dtype, address, count):
+        """Copy `count` rows at `address` (must still be alive) into columns."""
+        if not count or not address:
+            return cls.empty(columns, fields)
+        raw = np.frombuffer(ctypes.string_at(address, count * dtype.itemsize), dtype=dtype)
+        bits = raw["present"]
+        values, present, strings = {}, {}, {}
+        for col in columns:
+            bit, kind = fields[col]
+            present[col] = (bits & bit) != 0
+            if kind == "s":
+                strings[col] = [ctypes.string_at(p).decode("utf-8") if p else ""
+                                for p in raw[col].tolist()]
+            else:
+                values[col] = np.array(raw[col])          # contiguous copy
+        return cls(columns, fields, count, values, present, strings)
+
+    @classmethod
+    def empty(cls, columns, fields):
+        values, present, strings = {}, {}, {}
+        for col in columns:
+            kind = fields[col][1]
+            present[col] = np.zeros(0, dtype=bool)
+            if kind == "s":
+                strings[col] = []
+            else:
+                values[col] = np.zeros(0, dtype={"i": np.int64, "u": np.uint64, "f": np.float64}[kind])
+        return cls(columns, fields, 0, values, present, strings)
+
+    @classmethod
+    def concat(cls, parts, columns, fields):
+        parts = [p for p in parts if p.n]
+        if not parts:
+            return cls.empty(columns, fields)
+        if len(parts) == 1:
+            return parts[0]
+        values, present, strings = {}, {}, {}
+        for col in columns:
+            present[col] = np.concatenate([p.present[col] for p in parts])
+            if fields[col][1] == "s":
+                strings[col] = [s for p in parts for s in p.strings[col]]
+            else:
+                values[col] = np.concatenate([p.values[col] for p in parts])
+        return cls(columns, fields, sum(p.n for p in parts), values, present, strings)
+
+    # ---- records -------------------------------------------------------
+
+    def records(self):
+        """A list of dicts, one per row, absent fields left out."""
+        out = [{} for _ in range(self.n)]
+        for col in self.columns:
+            mask = self.present[col]
+            if not mask.any():
+                continue
+            vals = self.strings[col] if self.fields[col][1] == "s" else self.values[col].tolist()
+            for row, ok, v in zip(out, mask.tolist(), vals):
+                if ok:
+                    row[col] = v
+        return out
+
+    # ---- DataFrame -----------------------------------------------------
+
+    def frame(self, next_key):
+        pd = _pandas()
+        if not self.n:
+            df = _empty_frame(self.columns)
+        else:
+            # The arrays are fresh and ours: no copy.  Dict order is the
+            # column order.
+            df = pd.DataFrame({col: self._column(col) for col in self.columns}, copy=False)
+        df.attrs["next_key"] = next_key
+        return df
+
+    def _column(self, col):
+        kind = self.fields[col][1]
+        mask = self.present[col]
+        if mask.all():
+            if kind == "s":
+                return _string_array(self.strings[col], full=True)
+            vals = self.values[col]
+            if kind == "u":
+                if int(vals.max()) <= _INT64_MAX:
+                    return vals.astype(np.int64)
+                return vals.astype(np.uint64)
+            return vals.astype(np.int64 if kind == "i" else np.float64)
+        if not mask.any():
+            return np.full(self.n, None, dtype=object)
+        if kind == "s":
+            obj = np.array(self.strings[col], dtype=object)
+            obj[~mask] = np.nan
+            return _string_array(obj, full=False)
+        out = self.values[col].astype(np.float64)
+        out[~mask] = np.nan
+        return out
+
+
+_pd = None
+_str_dtypes = None
+_empty_templates = {}
+_empty_lock = threading.Lock()
+
+
+def _empty_frame(columns):
+    """futu-api's ``pd.DataFrame(columns=[...])``, copied from a cached one
+    (ten times cheaper than building it)."""
+    with _empty_lock:
+        tmpl = _empty_templates.get(columns)
+        if tmpl is None:
+            tmpl = _empty_templates[columns] = _pandas().DataFrame(columns=list(columns))
+        return tmpl.copy(deep=True)
+
+
+def _pandas():
+    global _pd
+    if _pd is None:
+        try:
+            import pandas
+        except ImportError as exc:    # pragma: no cover - depends on the env
+            raise ImportError(
+                "pandas is needed for DataFrames (pip install pandas); "
+                "get_short_interest_records works without it") from exc
+        _pd = pandas
+    return _pd
+
+
+def _string_dtypes():
+    """The dtypes pandas infers from dicts for a str column, full and with gaps
+    (object before pandas 3, the 'str' StringDtype since)."""
+    global _str_dtypes
+    if _str_dtypes is None:
+        pd = _pandas()
+        full = pd.DataFrame([{"a": "x"}]).dtypes["a"]
+        partial = pd.DataFrame([{"a": "x"}, {}]).dtypes["a"]
+        _str_dtypes = (full, partial)
+    return _str_dtypes
+
+
+def _string_array(values, full):
+    dtype = _string_dtypes()[0 if full else 1]
+    if dtype == np.dtype(object):
+        return np.array(values, dtype=object)
+    return _pandas().array(values, dtype=dtype)
+
+
+class Page:
+    """A page read out of an si_page before it is freed."""
+
+    __slots__ = ("market", "code", "next_key", "us", "hk")
+
+    def __init__(self, market, code, next_key, us, hk):
+        self.market, self.code, self.next_key, self.us, self.hk = market, code, next_key, us, hk
+
+    @classmethod
+    def read(cls, page, market_names):
+        p = page.contents
+        return cls(
+            market_names.get(p.market, str(p.market)),
+            p.code.decode("utf-8") if p.code else "",
+            p.next_key.decode("utf-8") if p.next_key else "-1",
+            Rows.read(US_COLUMNS, US_FIELDS, US_ROW_DTYPE, p.us_rows, p.us_count),
+            Rows.read(HK_COLUMNS, HK_FIELDS, HK_ROW_DTYPE, p.hk_rows, p.hk_count),
+        )
+
+    def records(self):
+        return {"market": self.market, "code": self.code, "next_key": self.next_key,
+                "us": self.us.records(), "hk": self.hk.records()}
+
+    def frames(self):
+        return self.us.frame(self.next_key), self.hk.frame(self.next_key)

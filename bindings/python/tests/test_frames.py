@@ -1,0 +1,67 @@
+"""The column builder against pandas' own inference from dicts (no server)."""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from shortinterest._frames import HK_COLUMNS, HK_FIELDS, US_COLUMNS, US_FIELDS, Rows
+
+
+def futu_frame(rows, columns):
+    if not rows:
+        return pd.DataFrame(columns=list(columns))
+    df = pd.DataFrame(rows)
+    for c in columns:
+        if c not in df.columns:
+            df[c] = None
+    return df[list(columns)]
+
+
+def random_value(kind, rnd):
+    if kind == "i":
+        return rnd.choice([0, -1, 1777478400, 2 ** 62, -2 ** 63])
+    if kind == "u":
+        return rnd.choice([0, 5, 2 ** 53 + 1, 2 ** 63 - 1, 2 ** 63, 2 ** 64 - 1, 10 ** 19 + 1])
+    if kind == "f":
+        return rnd.choice([0.0, 0.56, -1.25, 1e300, 467.8, float("inf")])
+    return rnd.choice(["2026-04-30", "", "x" * 40, "日本"])
+
+
+def build(rows, columns, fields):
+    n = len(rows)
+    values, present, strings = {}, {}, {}
+    for col in columns:
+        kind = fields[col][1]
+        present[col] = np.array([col in r for r in rows], dtype=bool)
+        if kind == "s":
+            strings[col] = [r.get(col, "") for r in rows]
+        else:
+            dt = {"i": np.int64, "u": np.uint64, "f": np.float64}[kind]
+            values[col] = np.array([r.get(col, 0) for r in rows], dtype=dt)
+    return Rows(columns, fields, n, values, present, strings)
+
+
+@pytest.mark.parametrize("columns,fields", [(US_COLUMNS, US_FIELDS), (HK_COLUMNS, HK_FIELDS)])
+@pytest.mark.parametrize("seed", range(60))
+def test_random_presence_matches_pandas(columns, fields, seed):
+    rnd = random.Random(seed)
+    n = rnd.choice([0, 1, 2, 3, 7])
+    p = rnd.choice([0.0, 0.3, 0.8, 1.0])
+    rows = []
+    for _ in range(n):
+        row = {}
+        for col in rnd.sample(list(columns), len(columns)):     # any key order
+            if rnd.random() < p:
+                row[col] = random_value(fields[col][1], rnd)
+        rows.append(row)
+    rows_obj = build(rows, columns, fields)
+    mine = rows_obj.frame("k")
+    theirs = futu_frame(rows, columns)
+    theirs.attrs["next_key"] = "k"
+    assert_frame_equal(mine, theirs, check_exact=True)
+    assert repr(mine.values.tolist()) == repr(theirs.values.tolist())
+    expected_records = [{c: r[c] for c in columns if c in r} for r in rows]
+    assert rows_obj.records() == expected_records
