@@ -14,6 +14,12 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("rate-limit-mode"), help: "wait (for a free slot) or fail-fast.")
     var rateLimitMode: RateLimitModeArgument = .wait
 
+    @Option(help: "Keep OpenD's answers in this store, so that repeating a request within --cache-ttl costs no OpenD request.")
+    var cache: String?
+
+    @Option(name: .customLong("cache-ttl"), help: "Seconds an answer stays fresh in --cache.")
+    var cacheTTL = 3600
+
     @Option(help: "A store filled by `shortinterest ingest`.")
     var store: String?
 
@@ -24,6 +30,10 @@ struct SourceOptions: ParsableArguments {
         if [openD, store, fixture].compactMap({ $0 }).count > 1 {
             throw ValidationError("--opend, --store and --fixture are alternatives: give one")
         }
+        if cache != nil && (store != nil || fixture != nil) {
+            throw ValidationError("--cache keeps OpenD's answers: it goes with --opend, not --store or --fixture")
+        }
+        if cacheTTL < 1 { throw ValidationError("--cache-ttl must be at least 1 second") }
     }
 
     func makeSource() async throws -> any ShortInterestSource {
@@ -49,7 +59,10 @@ struct SourceOptions: ParsableArguments {
             configuration.host = String(openD[..<colon])
             configuration.port = port
         }
-        return try OpenDClient(configuration: configuration)
+        let client = try OpenDClient(configuration: configuration)
+        guard let cache else { return client }
+        return CachedSource(upstream: client, cache: try await ShortInterestStore.open(path: cache, create: true),
+                            timeToLive: .seconds(cacheTTL))
     }
 }
 

@@ -127,6 +127,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
                 if let errCode { reply.errCode = errCode }
                 reply.retMsg = message
             } catch let .rateLimited(retryAfter) {
+                logger.warning("refused over the rate limit", metadata: ["code": "\(request.code)"])
                 reply.retType = -1
                 reply.retMsg = "Request frequency exceeds the limit of \(limiter?.limit.description ?? "") for Qot_GetShortInterest; "
                     + "retry in \(retryAfter.wholeMilliseconds) ms"
