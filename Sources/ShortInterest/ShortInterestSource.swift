@@ -10,6 +10,14 @@ public protocol ShortInterestSource: Sendable {
     /// Releases the source's resources. Pending and later requests fail with
     /// ``ShortInterestError/disconnected(_:)``. Closing twice is harmless.
     func close() async
+
+    /// Where tasks that call this source run best (an OpenD client's own
+    /// event loop), or nil for no preference.
+    var preferredExecutor: (any TaskExecutor)? { get }
+}
+
+extension ShortInterestSource {
+    public var preferredExecutor: (any TaskExecutor)? { nil }
 }
 
 extension ShortInterestSource {

@@ -4,36 +4,26 @@ import NIOPosix
 import ShortInterest
 import Synchronization
 
-/// Runs jobs of Swift tasks on a NIO event loop.
-///
-/// A C call blocks its thread until the async core answers. If the task ran
-/// on Swift's cooperative pool (two threads on a two-core machine), blocked
-/// callers that are themselves pool threads would starve it and deadlock;
-/// on an event loop the task never waits for a pool thread.
-final class EventLoopTaskExecutor: TaskExecutor {
-    private let eventLoop: any EventLoop
-
-    init(_ eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        eventLoop.execute {
-            job.runSynchronously(on: self.asUnownedTaskExecutor())
-        }
-    }
-}
-
 private let bridgeExecutors = MultiThreadedEventLoopGroup.singleton.makeIterator().map(EventLoopTaskExecutor.init)
 private let nextBridgeExecutor = Atomic<Int>(0)
 
-/// Blocks the calling (C) thread until `body` has run to its end.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(ShortInterestError) -> T) -> Result<T, ShortInterestError> {
+/// An event loop's executor for work of `source`: its own when it has one.
+///
+/// A blocked C caller waits for a task that must not need Swift's
+/// cooperative pool (which the caller may be starving); an event loop
+/// never does.
+private func executor(for source: (any ShortInterestSource)?) -> any TaskExecutor {
+    source?.preferredExecutor
+        ?? bridgeExecutors[nextBridgeExecutor.wrappingAdd(1, ordering: .relaxed).oldValue % bridgeExecutors.count]
+}
+
+/// Blocks the calling (C) thread until `body` has run to its end, on the
+/// executor `source` prefers.
+func blocking<T: Sendable>(on source: (any ShortInterestSource)? = nil,
+                           _ body: @escaping @Sendable () async throws(ShortInterestError) -> T) -> Result<T, ShortInterestError> {
     let done = DispatchSemaphore(value: 0)
     let outcome = ResultSlot<T>()
-    let executor = bridgeExecutors[nextBridgeExecutor.wrappingAdd(1, ordering: .relaxed).oldValue % bridgeExecutors.count]
-    Task(executorPreference: executor) {
+    Task(executorPreference: executor(for: source)) {
         do throws(ShortInterestError) {
             outcome.value = .success(try await body())
         } catch {
@@ -49,11 +39,11 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(ShortInte
 /// on the calling thread while it waits: C callbacks then run on the
 /// caller's thread, never on an event loop, so a callback may call back
 /// into the library.
-func blocking<T: Sendable, Event: Sendable>(posting body: @escaping @Sendable (_ post: @escaping @Sendable (Event) -> Void) async -> T,
+func blocking<T: Sendable, Event: Sendable>(on source: any ShortInterestSource,
+                                           posting body: @escaping @Sendable (_ post: @escaping @Sendable (Event) -> Void) async -> T,
                                            handle: (Event) -> Void) -> T {
     let mailbox = Mailbox<Event, T>()
-    let executor = bridgeExecutors[nextBridgeExecutor.wrappingAdd(1, ordering: .relaxed).oldValue % bridgeExecutors.count]
-    Task(executorPreference: executor) {
+    Task(executorPreference: executor(for: source)) {
         let result = await body { mailbox.post(.event($0)) }
         mailbox.post(.done(result))
     }

@@ -17,6 +17,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     private let keepAliveInterval: Int32
     private let handshakeTimeout: TimeAmount
     private let logger: Logger
+    /// Requests are answered on the connection's own event loop: no hop to
+    /// Swift's pool and back for every request.
+    private var executor: EventLoopTaskExecutor?
     private var initialized = false
     private var handshakeDeadline: Scheduled<Void>?
 
@@ -31,6 +34,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        executor = EventLoopTaskExecutor(context.eventLoop)
         logger.info("connected", metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
         handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: handshakeTimeout) {
             guard !self.initialized else { return }
@@ -115,7 +119,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         let source = source
         let limiter = limiter
         let logger = logger
-        Task {
+        Task(executorPreference: executor) {
             var reply = QotGetShortInterest_Response()
             do throws(ShortInterestError) {
                 try await limiter?.acquire(mode: .failFast, maxWait: .zero)

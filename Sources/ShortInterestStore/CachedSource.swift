@@ -45,4 +45,6 @@ public final class CachedSource: ShortInterestSource {
         await upstream.close()
         await cache.close()
     }
+
+    public var preferredExecutor: (any TaskExecutor)? { upstream.preferredExecutor }
 }

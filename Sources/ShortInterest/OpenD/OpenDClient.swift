@@ -18,7 +18,9 @@ import Synchronization
 /// request connects afresh.
 public final class OpenDClient: ShortInterestSource {
     public let configuration: OpenDConfiguration
-    private let eventLoopGroup: any EventLoopGroup
+    /// The loop every connection of this client lives on, and its executor.
+    private let eventLoop: any EventLoop
+    public let preferredExecutor: (any TaskExecutor)?
     private let state = Mutex(State.idle)
     private let limiter: SlidingWindowLimiter?
 
@@ -35,7 +37,8 @@ public final class OpenDClient: ShortInterestSource {
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(ShortInterestError) {
         try configuration.validate()
         self.configuration = configuration
-        self.eventLoopGroup = eventLoopGroup
+        self.eventLoop = eventLoopGroup.next()
+        self.preferredExecutor = EventLoopTaskExecutor(eventLoop)
         // OpenD counts requests as they arrive, and arrivals jitter: keep 1 % in hand.
         self.limiter = configuration.rateLimit.map { limit in
             SlidingWindowLimiter.shared(for: configuration.endpoint,
@@ -117,7 +120,7 @@ public final class OpenDClient: ShortInterestSource {
             case .closed:
                 return .refuse
             case .idle, .connected:
-                let promise = eventLoopGroup.next().makePromise(of: OpenDConnection.self)
+                let promise = eventLoop.makePromise(of: OpenDConnection.self)
                 state = .connecting(promise.futureResult)
                 return .open(promise)
             }
@@ -126,7 +129,7 @@ public final class OpenDClient: ShortInterestSource {
         case let .use(future):
             return future
         case .refuse:
-            return eventLoopGroup.any().makeFailedFuture(ShortInterestError.disconnected("client closed"))
+            return eventLoop.makeFailedFuture(ShortInterestError.disconnected("client closed"))
         case let .open(promise):
             let attempt = promise.futureResult
             OpenDConnection.connect(configuration, on: attempt.eventLoop).cascade(to: promise)
