@@ -118,15 +118,15 @@ public func si_config_set_cache(_ config: OpaquePointer?, _ path: UnsafePointer<
     guard let config else { return fail(.invalidArgument("config is NULL")) }
     let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
     guard let path else {
-        box.cachePath = nil
+        box.settings.cachePath = nil
         return SI_OK
     }
     do throws(ShortInterestError) {
         let text = try string(path, named: "cache path")
         guard !text.isEmpty else { throw .invalidArgument("cache path is empty") }
         guard (1...31_536_000).contains(ttlSeconds) else { throw .invalidArgument("cache ttl \(ttlSeconds) s is not in 1...31536000") }
-        box.cachePath = text
-        box.cacheTimeToLive = .seconds(ttlSeconds)
+        box.settings.cachePath = text
+        box.settings.cacheTimeToLive = .seconds(ttlSeconds)
         return SI_OK
     } catch {
         return fail(error)
@@ -138,13 +138,13 @@ public func si_config_set_store(_ config: OpaquePointer?, _ path: UnsafePointer<
     guard let config else { return fail(.invalidArgument("config is NULL")) }
     let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
     guard let path else {
-        box.storePath = nil
+        box.settings.storePath = nil
         return SI_OK
     }
     do throws(ShortInterestError) {
         let text = try string(path, named: "store path")
         guard !text.isEmpty else { throw .invalidArgument("store path is empty") }
-        box.storePath = text
+        box.settings.storePath = text
         return SI_OK
     } catch {
         return fail(error)
@@ -156,14 +156,14 @@ public func si_config_set_store(_ config: OpaquePointer?, _ path: UnsafePointer<
 private func updating(_ config: OpaquePointer?, _ change: (inout OpenDConfiguration) throws(ShortInterestError) -> Void) -> si_status {
     guard let config else { return fail(.invalidArgument("config is NULL")) }
     let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    var updated = box.openD
+    var updated = box.settings.openD
     do throws(ShortInterestError) {
         try change(&updated)
         try updated.validate()
     } catch {
         return fail(error)
     }
-    box.openD = updated
+    box.settings.openD = updated
     return SI_OK
 }
 
@@ -174,23 +174,8 @@ public func si_client_open(_ config: OpaquePointer?, _ outClient: UnsafeMutableP
     guard let outClient else { return fail(.invalidArgument("out_client is NULL")) }
     outClient.pointee = nil
     guard let config else { return fail(.invalidArgument("config is NULL")) }
-    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    let source: Result<any ShortInterestSource, ShortInterestError>
-    if let storePath = box.storePath {
-        source = blocking { () async throws(ShortInterestError) -> any ShortInterestSource in
-            try await ShortInterestStore.open(path: storePath)
-        }
-    } else {
-        let openD = box.openD
-        let cachePath = box.cachePath
-        let timeToLive = box.cacheTimeToLive
-        source = blocking { () async throws(ShortInterestError) -> any ShortInterestSource in
-            let client = try OpenDClient(configuration: openD)
-            guard let cachePath else { return client }
-            return CachedSource(upstream: client, cache: try await ShortInterestStore.open(path: cachePath, create: true),
-                                timeToLive: timeToLive)
-        }
-    }
+    let settings = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue().settings
+    let source = blocking { () async throws(ShortInterestError) in try await settings.openSource() }
     switch source {
     case let .success(source):
         outClient.pointee = ClientHandles.register(source)

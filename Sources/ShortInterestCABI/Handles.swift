@@ -1,14 +1,10 @@
 import ShortInterest
+import ShortInterestStore
 import Synchronization
 
 /// What an `si_config *` points to.
 final class ConfigurationBox {
-    var openD = OpenDConfiguration()
-    /// When set, clients read this store instead of asking OpenD.
-    var storePath: String?
-    /// When set, OpenD's answers are kept in this store for `cacheTimeToLive`.
-    var cachePath: String?
-    var cacheTimeToLive: Duration = .seconds(3600)
+    var settings = SourceConfiguration()
 }
 
 /// Open clients by handle. A `si_client *` is a number, never an address:

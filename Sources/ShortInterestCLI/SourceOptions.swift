@@ -37,9 +37,6 @@ struct SourceOptions: ParsableArguments {
     }
 
     func makeSource() async throws -> any ShortInterestSource {
-        if let store {
-            return try await ShortInterestStore.open(path: store)
-        }
         if let fixture {
             let bytes: Data
             do {
@@ -59,10 +56,9 @@ struct SourceOptions: ParsableArguments {
             configuration.host = String(openD[..<colon])
             configuration.port = port
         }
-        let client = try OpenDClient(configuration: configuration)
-        guard let cache else { return client }
-        return CachedSource(upstream: client, cache: try await ShortInterestStore.open(path: cache, create: true),
-                            timeToLive: .seconds(cacheTTL))
+        let settings = SourceConfiguration(openD: configuration, storePath: store, cachePath: cache,
+                                           cacheTimeToLive: .seconds(cacheTTL))
+        return try await settings.openSource()
     }
 }
 
