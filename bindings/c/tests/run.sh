@@ -30,6 +30,10 @@ gcc $cflags bindings/c/json_table.c -o "$out/json_table" $(pkg-config --cflags -
 gcc $cflags bindings/c/history.c -o "$out/history" $(pkg-config --cflags --libs shortinterest)
 gcc $cflags bindings/c/tests/abi_checks.c -o "$out/abi_checks" $(pkg-config --cflags --libs shortinterest)
 gcc $cflags -pthread bindings/c/tests/histories.c -o "$out/histories" $(pkg-config --cflags --libs shortinterest)
+stress_flags="-std=c11 -Wall -Wextra -Werror -g -D_POSIX_C_SOURCE=200809L -pthread"
+gcc $stress_flags bindings/c/tests/stress.c -o "$out/stress" $(pkg-config --cflags --libs shortinterest)
+gcc $stress_flags -O1 -fsanitize=address -fno-omit-frame-pointer bindings/c/tests/stress.c -o "$out/stress_asan" \
+    $(pkg-config --cflags --libs shortinterest)
 pass "consumers build with pkg-config"
 
 build/bin/shortinterest serve --fixture Tests/fixtures/histories.json --port 0 > "$out/serve.out" 2> "$out/serve.log" &
@@ -38,6 +42,16 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$out/serve.out" && break; sleep 0.1; done
 port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve.out")
 [ -n "$port" ] || { echo "gateway did not start:"; cat "$out/serve.log"; exit 1; }
+
+# 16 threads x 10,000 calls on one client, some invalid, closed while calls
+# are in flight: plainly, then under AddressSanitizer with LeakSanitizer.
+if "$out/stress" 127.0.0.1 "$port" 16 10000 > "$out/stress.out"; then pass "stress: $(head -1 "$out/stress.out" | cut -c6-)"; else fail "stress"; cat "$out/stress.out"; fi
+if ASAN_OPTIONS=detect_leaks=1 "$out/stress_asan" 127.0.0.1 "$port" 16 10000 > "$out/stress_asan.out" 2>&1 \
+        && ! grep -q "ERROR: \(Address\|Leak\)Sanitizer" "$out/stress_asan.out"; then
+    pass "stress under AddressSanitizer and LeakSanitizer: 0 reports"
+else
+    fail "stress under AddressSanitizer/LeakSanitizer"; grep -A20 "Sanitizer" "$out/stress_asan.out" | head -40
+fi
 
 for program in abi_checks histories; do
     if "$out/$program" 127.0.0.1 "$port" > "$out/$program.out"; then pass "$program: $(tail -1 "$out/$program.out")"; else fail "$program"; grep -v '^ok' "$out/$program.out"; fi
