@@ -32,6 +32,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictImports
         ),
@@ -75,13 +76,14 @@ let package = Package(
                 "ShortInterestGateway", "ShortInterest", "OpenDProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The `shortinterest` command (`make` installs it as build/bin/shortinterest).
         .executableTarget(
             name: "ShortInterestCLI",
             dependencies: [
-                "ShortInterest", "ShortInterestGateway", "ShortInterestStore",
+                "ShortInterest", "ShortInterestGateway", "ShortInterestStore", "OpenDProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,7 +96,7 @@ let package = Package(
         .target(
             name: "ShortInterestCABI",
             dependencies: [
-                "ShortInterest", "ShortInterestStore", "CShortInterest",
+                "ShortInterest", "ShortInterestStore", "CShortInterest", "OpenDProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

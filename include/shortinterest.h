@@ -218,6 +218,19 @@ typedef enum si_rate_limit_mode {
 si_status si_config_set_rate_limit(si_config *config, int requests, int window_ms,
                                    si_rate_limit_mode mode, int max_wait_ms);
 
+typedef enum si_encryption_mode {
+    SI_ENCRYPTION_AES_CBC = 0,    /* AES-128-CBC, as futu-api asks for (the default) */
+    SI_ENCRYPTION_FUTU_ECB = 1    /* Futu's AES-ECB variant */
+} si_encryption_mode;
+
+/* Turns on OpenD's protocol encryption, for an OpenD configured with an RSA
+ * key: rsa_key_path is that private key (PEM, 1024 bits or more; read now).
+ * InitConnect travels RSA-encrypted (PKCS#1 v1.5), later bodies AES-128
+ * with the key OpenD returns.  A wrong key or an OpenD that does not
+ * encrypt fails the first request with SI_ERR_PROTOCOL or
+ * SI_ERR_DISCONNECTED, never a hang.  NULL turns encryption off. */
+si_status si_config_set_encryption(si_config *config, const char *rsa_key_path, si_encryption_mode mode);
+
 /* Keeps OpenD's answers in a store at path (created if missing) for
  * ttl_seconds (1...31536000): a request repeated while its answer is fresh,
  * such as a whole history read again, is answered from the store and costs

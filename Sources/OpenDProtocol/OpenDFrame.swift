@@ -36,21 +36,27 @@ public struct OpenDFrame: Sendable, Equatable {
 
     /// Appends the header (with the SHA-1 of the body) and the body to `buffer`.
     public func write(to buffer: inout ByteBuffer) {
-        buffer.reserveCapacity(minimumWritableBytes: Self.headerLength + body.readableBytes)
+        write(to: &buffer, sending: body)
+    }
+
+    /// Appends the header, with the SHA-1 of the (plaintext) body but the
+    /// length of `wireBody`, then `wireBody`: the body as encrypted, if it is.
+    func write(to buffer: inout ByteBuffer, sending wireBody: ByteBuffer) {
+        buffer.reserveCapacity(minimumWritableBytes: Self.headerLength + wireBody.readableBytes)
         buffer.writeInteger(UInt8(ascii: "F"))
         buffer.writeInteger(UInt8(ascii: "T"))
         buffer.writeInteger(protoID, endianness: .little)
         buffer.writeInteger(bodyFormat)
         buffer.writeInteger(protoVersion)
         buffer.writeInteger(serial, endianness: .little)
-        buffer.writeInteger(UInt32(body.readableBytes), endianness: .little)
+        buffer.writeInteger(UInt32(wireBody.readableBytes), endianness: .little)
         body.withUnsafeReadableBytes { bytes in
             Insecure.SHA1.hash(data: bytes).withUnsafeBytes { digest in
                 _ = buffer.writeBytes(digest)
             }
         }
         buffer.writeRepeatingByte(0, count: 8)
-        buffer.writeImmutableBuffer(body)
+        buffer.writeImmutableBuffer(wireBody)
     }
 }
 
@@ -64,6 +70,11 @@ public enum OpenDFrameError: Error, Sendable, Equatable, CustomStringConvertible
     case checksumMismatch(protoID: UInt32, serial: UInt32)
     /// The stream ended inside a frame.
     case truncated(bufferedBytes: Int)
+    /// A body could not be decrypted (wrong key, truncated ciphertext, bad
+    /// padding, or a peer that does not encrypt), or could not be encrypted.
+    case cipherFailed(protoID: UInt32, serial: UInt32, reason: String)
+    /// An encryption key is unusable.
+    case badKey(String)
 
     public var description: String {
         switch self {
@@ -75,6 +86,10 @@ public enum OpenDFrameError: Error, Sendable, Equatable, CustomStringConvertible
             return "SHA-1 mismatch in the body of proto \(protoID), serial \(serial)"
         case let .truncated(bufferedBytes):
             return "connection closed inside a frame (\(bufferedBytes) bytes buffered)"
+        case let .cipherFailed(protoID, serial, reason):
+            return "encrypted body of proto \(protoID), serial \(serial): \(reason)"
+        case let .badKey(reason):
+            return "encryption key: \(reason)"
         }
     }
 }

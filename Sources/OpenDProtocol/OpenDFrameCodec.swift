@@ -13,13 +13,17 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
     public static let defaultMaxBodyLength = 1 << 20
 
     public let maxBodyLength: Int
+    /// The connection's encryption, if any: bodies are decrypted before their
+    /// SHA-1 (always of the plaintext) is checked.
+    private let crypto: OpenDFrameCrypto?
 
-    public init(maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength) {
+    public init(maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength, crypto: OpenDFrameCrypto? = nil) {
         self.maxBodyLength = maxBodyLength
+        self.crypto = crypto
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let frame = try Self.decodeFrame(from: &buffer, maxBodyLength: maxBodyLength) else {
+        guard let frame = try Self.decodeFrame(from: &buffer, maxBodyLength: maxBodyLength, crypto: crypto) else {
             return .needMoreData
         }
         context.fireChannelRead(Self.wrapInboundOut(frame))
@@ -38,7 +42,8 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
 
     /// Takes one whole frame off the front of `buffer`, or returns nil and
     /// consumes nothing when the frame has not fully arrived.
-    public static func decodeFrame(from buffer: inout ByteBuffer, maxBodyLength: Int) throws -> OpenDFrame? {
+    public static func decodeFrame(from buffer: inout ByteBuffer, maxBodyLength: Int,
+                                   crypto: OpenDFrameCrypto? = nil) throws -> OpenDFrame? {
         let start = buffer.readerIndex
         guard buffer.readableBytes >= OpenDFrame.headerLength else {
             if buffer.readableBytes >= 2, buffer.getInteger(at: start, as: UInt16.self) != flag {
@@ -60,11 +65,19 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
         guard buffer.readableBytes >= OpenDFrame.headerLength + Int(bodyLength) else {
             return nil
         }
-        let body = buffer.getSlice(at: start + OpenDFrame.headerLength, length: Int(bodyLength))!
-        let digestMatches = buffer.withUnsafeReadableBytes { bytes in
-            let header = UnsafeRawBufferPointer(rebasing: bytes[16..<36])
-            let payload = UnsafeRawBufferPointer(rebasing: bytes[OpenDFrame.headerLength..<(OpenDFrame.headerLength + Int(bodyLength))])
-            return Insecure.SHA1.hash(data: payload).elementsEqual(header)
+        var body = buffer.getSlice(at: start + OpenDFrame.headerLength, length: Int(bodyLength))!
+        do {
+            if let plaintext = try crypto?.decrypt(Array(body.readableBytesView), protoID: protoID) {
+                body = ByteBuffer(bytes: plaintext)
+            }
+        } catch {
+            buffer.moveReaderIndex(forwardBy: OpenDFrame.headerLength + Int(bodyLength))
+            throw OpenDFrameError.cipherFailed(protoID: protoID, serial: serial, reason: error.reason)
+        }
+        let digestMatches = body.withUnsafeReadableBytes { payload in
+            buffer.withUnsafeReadableBytes { bytes in
+                Insecure.SHA1.hash(data: payload).elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[16..<36]))
+            }
         }
         guard digestMatches else {
             throw OpenDFrameError.checksumMismatch(protoID: protoID, serial: serial)
@@ -78,13 +91,28 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
     private static let flag = UInt16(UInt8(ascii: "F")) << 8 | UInt16(UInt8(ascii: "T"))
 }
 
-/// Writes ``OpenDFrame``s with their 44-byte header.
+/// Writes ``OpenDFrame``s with their 44-byte header, encrypting bodies when
+/// the connection's crypto says so (the header's SHA-1 stays the plaintext's).
 public struct OpenDFrameEncoder: MessageToByteEncoder {
     public typealias OutboundIn = OpenDFrame
 
-    public init() {}
+    private let crypto: OpenDFrameCrypto?
 
-    public func encode(data: OpenDFrame, out: inout ByteBuffer) {
-        data.write(to: &out)
+    public init(crypto: OpenDFrameCrypto? = nil) {
+        self.crypto = crypto
+    }
+
+    public func encode(data: OpenDFrame, out: inout ByteBuffer) throws {
+        let encrypted: [UInt8]?
+        do {
+            encrypted = try crypto?.encrypt(Array(data.body.readableBytesView), protoID: data.protoID)
+        } catch {
+            throw OpenDFrameError.cipherFailed(protoID: data.protoID, serial: data.serial, reason: error.reason)
+        }
+        if let ciphertext = encrypted {
+            data.write(to: &out, sending: ByteBuffer(bytes: ciphertext))
+        } else {
+            data.write(to: &out)
+        }
     }
 }

@@ -2,6 +2,7 @@
 // its arguments, calls the core, and maps the outcome to an si_status; the
 // behaviour lives in the ShortInterest module.
 import CShortInterest
+import OpenDProtocol
 import ShortInterest
 import ShortInterestStore
 
@@ -110,6 +111,28 @@ public func si_config_set_rate_limit(_ config: OpaquePointer?, _ requests: Int32
         }
         openD.rateLimit = requests == 0 ? nil : RateLimit(requests: Int(requests), window: .milliseconds(windowMS))
         openD.rateLimitMaxWait = .milliseconds(maxWaitMS)
+    }
+}
+
+@_cdecl("si_config_set_encryption")
+public func si_config_set_encryption(_ config: OpaquePointer?, _ rsaKeyPath: UnsafePointer<CChar>?, _ mode: si_encryption_mode) -> si_status {
+    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+        guard let rsaKeyPath else {
+            openD.encryption = nil
+            return
+        }
+        let cipherMode: OpenDEncryption.Mode
+        switch mode {
+        case SI_ENCRYPTION_AES_CBC: cipherMode = .cbc
+        case SI_ENCRYPTION_FUTU_ECB: cipherMode = .futuECB
+        default: throw .invalidArgument("encryption mode \(mode.rawValue) is neither SI_ENCRYPTION_AES_CBC nor SI_ENCRYPTION_FUTU_ECB")
+        }
+        let path = try string(rsaKeyPath, named: "RSA key path")
+        do {
+            openD.encryption = OpenDEncryption(rsaKey: try OpenDRSAKey(contentsOfFile: path), mode: cipherMode)
+        } catch {
+            throw .invalidArgument("\(error)")
+        }
     }
 }
 

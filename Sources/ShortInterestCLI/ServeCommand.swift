@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import OpenDProtocol
 import NIOCore
 import ShortInterest
 import ShortInterestGateway
@@ -29,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Answer short-interest requests past this rate (e.g. 30/30s) as OpenD does.")
     var rateLimit: String?
 
+    @Option(name: .customLong("rsa-key"), help: "Require protocol encryption with this RSA private key (PEM), as OpenD does.")
+    var rsaKey: String?
+
     @Flag(name: .customLong("log-requests"), help: "Log every request (by default: connections and errors only).")
     var logRequests = false
 
@@ -46,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = GatewayServer.Configuration(host: host, port: port, maxConnections: maxConnections,
                                                         idleTimeout: .seconds(idleTimeout),
-                                                        rateLimit: try rateLimit.map { try RateLimit(parsing: $0) })
+                                                        rateLimit: try rateLimit.map { try RateLimit(parsing: $0) },
+                                                        rsaKey: try rsaKey.map { try OpenDRSAKey(contentsOfFile: $0) })
         let server = try await GatewayServer.start(source: try await source.makeSource(), configuration: configuration)
         // Scripts wait for this line to learn the port.
         print("listening on \(host):\(server.port)")

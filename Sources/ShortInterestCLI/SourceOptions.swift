@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import OpenDProtocol
 import ShortInterest
 import ShortInterestStore
 
@@ -13,6 +14,12 @@ struct SourceOptions: ParsableArguments {
 
     @Option(name: .customLong("rate-limit-mode"), help: "wait (for a free slot) or fail-fast.")
     var rateLimitMode: RateLimitModeArgument = .wait
+
+    @Option(name: .customLong("rsa-key"), help: "Encrypt the OpenD protocol with this RSA private key (PEM), the one OpenD was given.")
+    var rsaKey: String?
+
+    @Option(help: "With --rsa-key: cbc (as futu-api) or ecb (Futu's AES-ECB variant).")
+    var encryption: EncryptionArgument = .cbc
 
     @Option(help: "Keep OpenD's answers in this store, so that repeating a request within --cache-ttl costs no OpenD request.")
     var cache: String?
@@ -49,6 +56,10 @@ struct SourceOptions: ParsableArguments {
         var configuration = OpenDConfiguration()
         configuration.rateLimit = rateLimit == "none" ? nil : try RateLimit(parsing: rateLimit)
         configuration.rateLimitMode = rateLimitMode == .wait ? .wait : .failFast
+        if let rsaKey {
+            configuration.encryption = OpenDEncryption(rsaKey: try OpenDRSAKey(contentsOfFile: rsaKey),
+                                                       mode: encryption == .cbc ? .cbc : .futuECB)
+        }
         if let openD {
             guard let colon = openD.lastIndex(of: ":"), let port = Int(openD[openD.index(after: colon)...]) else {
                 throw ValidationError("--opend takes HOST:PORT, e.g. 127.0.0.1:11111")
@@ -65,4 +76,8 @@ struct SourceOptions: ParsableArguments {
 enum RateLimitModeArgument: String, ExpressibleByArgument, CaseIterable {
     case wait
     case failFast = "fail-fast"
+}
+
+enum EncryptionArgument: String, ExpressibleByArgument, CaseIterable {
+    case cbc, ecb
 }

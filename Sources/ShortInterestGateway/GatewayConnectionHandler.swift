@@ -13,6 +13,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
 
     private let source: any ShortInterestSource
     private let limiter: SlidingWindowLimiter?
+    private let crypto: OpenDFrameCrypto
     private let connectionID: UInt64
     private let keepAliveInterval: Int32
     private let handshakeTimeout: TimeAmount
@@ -23,10 +24,11 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     private var initialized = false
     private var handshakeDeadline: Scheduled<Void>?
 
-    init(source: any ShortInterestSource, limiter: SlidingWindowLimiter?, connectionID: UInt64, keepAliveInterval: Int32,
-         handshakeTimeout: TimeAmount, logger: Logger) {
+    init(source: any ShortInterestSource, limiter: SlidingWindowLimiter?, crypto: OpenDFrameCrypto, connectionID: UInt64,
+         keepAliveInterval: Int32, handshakeTimeout: TimeAmount, logger: Logger) {
         self.source = source
         self.limiter = limiter
+        self.crypto = crypto
         self.connectionID = connectionID
         self.keepAliveInterval = keepAliveInterval
         self.handshakeTimeout = handshakeTimeout
@@ -69,7 +71,11 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         switch frame.protoID {
         case ProtoID.initConnect:
             initialized = true
-            reply(to: frame, context: context, with: initConnectReply())
+            let wanted = (try? frame.decode(InitConnect_Request.self))?.c2S.packetEncAlgo
+            let (reply, cipher) = initConnectReply(cbc: wanted == Int32(Common_PacketEncAlgo.aesCbc.rawValue))
+            self.reply(to: frame, context: context, with: reply)
+            // The reply went out RSA-encrypted; every later body uses its AES key.
+            crypto.body = cipher
         case ProtoID.keepAlive:
             var reply = KeepAlive_Response()
             reply.retType = 0
@@ -87,18 +93,37 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.warning("closing after error: \(error)")
+        if !initialized, case let .cipherFailed(protoID, serial, _) = error as? OpenDFrameError, protoID == ProtoID.initConnect {
+            // A client without the key sent InitConnect in clear: tell it so, in clear.
+            crypto.rsa = nil
+            var refusal = InitConnect_Response()
+            refusal.retType = -1
+            refusal.retMsg = "this gateway requires protocol encryption: give the client the gateway's RSA private key"
+            reply(to: OpenDFrame(protoID: protoID, serial: serial, body: ByteBuffer()), context: context, with: refusal)
+        }
         context.close(promise: nil)
     }
 
-    private func initConnectReply() -> InitConnect_Response {
+    /// The InitConnect reply, and the cipher its AES key (and IV, for CBC)
+    /// sets up when the gateway encrypts.
+    private func initConnectReply(cbc: Bool) -> (InitConnect_Response, OpenDBodyCipher?) {
         var reply = InitConnect_Response()
         reply.retType = 0
         reply.s2C.serverVer = 1000
         reply.s2C.loginUserID = 0
         reply.s2C.connID = connectionID
-        reply.s2C.connAeskey = String((0..<16).map { _ in "0123456789ABCDEF".randomElement()! })
+        reply.s2C.connAeskey = Self.randomKeyText()
         reply.s2C.keepAliveInterval = keepAliveInterval
-        return reply
+        guard crypto.rsa != nil else { return (reply, nil) }
+        if cbc { reply.s2C.aesCbciv = Self.randomKeyText() }
+        let cipher = try? OpenDBodyCipher(connAESKey: reply.s2C.connAeskey, cbcIV: cbc ? reply.s2C.aesCbciv : nil)
+        return (reply, cipher)
+    }
+
+    /// 16 random characters: OpenD's keys and IVs are text.
+    private static func randomKeyText() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".randomElement(using: &generator)! })
     }
 
     private func answerShortInterest(_ frame: OpenDFrame, context: ChannelHandlerContext) {

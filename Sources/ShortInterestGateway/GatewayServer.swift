@@ -34,10 +34,14 @@ public final class GatewayServer: Sendable {
         /// answered past it as OpenD does (retType -1, a frequency message), so
         /// that programs can rehearse against OpenD's limit; nil: unlimited.
         public var rateLimit: RateLimit?
+        /// Requires and speaks protocol encryption with this key, as OpenD
+        /// does when given one; nil serves in clear.
+        public var rsaKey: OpenDRSAKey?
 
         public init(host: String = "127.0.0.1", port: Int = 11111, maxBodyLength: Int = 64 * 1024,
                     keepAliveInterval: Int32 = 10, maxConnections: Int = 1024,
-                    idleTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(10), rateLimit: RateLimit? = nil) {
+                    idleTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(10), rateLimit: RateLimit? = nil,
+                    rsaKey: OpenDRSAKey? = nil) {
             self.host = host
             self.port = port
             self.maxBodyLength = maxBodyLength
@@ -46,6 +50,7 @@ public final class GatewayServer: Sendable {
             self.idleTimeout = idleTimeout
             self.handshakeTimeout = handshakeTimeout
             self.rateLimit = rateLimit
+            self.rsaKey = rsaKey
         }
     }
 
@@ -79,11 +84,13 @@ public final class GatewayServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     var connectionLogger = logger
                     connectionLogger[metadataKey: "connection"] = "\(id)"
+                    let crypto = OpenDFrameCrypto(rsa: configuration.rsaKey)
                     try channel.pipeline.syncOperations.addHandlers(
                         IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)),
-                        ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: configuration.maxBodyLength)),
-                        MessageToByteHandler(OpenDFrameEncoder()),
-                        GatewayConnectionHandler(source: source, limiter: limiter, connectionID: id, keepAliveInterval: configuration.keepAliveInterval,
+                        ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: configuration.maxBodyLength, crypto: crypto)),
+                        MessageToByteHandler(OpenDFrameEncoder(crypto: crypto)),
+                        GatewayConnectionHandler(source: source, limiter: limiter, crypto: crypto, connectionID: id,
+                                                 keepAliveInterval: configuration.keepAliveInterval,
                                                  handshakeTimeout: TimeAmount(configuration.handshakeTimeout), logger: connectionLogger)
                     )
                 }

@@ -1,4 +1,25 @@
-import OpenDProtocol
+public import OpenDProtocol
+
+/// Protocol encryption, for an OpenD configured with an RSA key: InitConnect
+/// travels RSA-encrypted, later bodies AES-encrypted with the key OpenD
+/// returns.
+public struct OpenDEncryption: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
+        /// AES-128-CBC, as futu-api asks for.
+        case cbc
+        /// Futu's AES-ECB variant.
+        case futuECB
+    }
+
+    /// The private key OpenD was given (PEM; 1024-bit keys are accepted).
+    public var rsaKey: OpenDRSAKey
+    public var mode: Mode
+
+    public init(rsaKey: OpenDRSAKey, mode: Mode = .cbc) {
+        self.rsaKey = rsaKey
+        self.mode = mode
+    }
+}
 
 /// Where an ``OpenDClient`` finds OpenD, and how long it waits.
 public struct OpenDConfiguration: Sendable, Equatable {
@@ -22,12 +43,14 @@ public struct OpenDConfiguration: Sendable, Equatable {
     /// How often a request answered with OpenD's frequency error is sent
     /// again (after a pause) before the error reaches the caller.
     public var frequencyRetries: Int
+    /// Encrypts the connection; nil talks in clear, as OpenD does by default.
+    public var encryption: OpenDEncryption?
 
     public init(host: String = "127.0.0.1", port: Int = 11111,
                 connectTimeout: Duration = .seconds(5), replyTimeout: Duration = .seconds(10),
                 clientID: String = "shortinterest", maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength,
                 rateLimit: RateLimit? = .openD, rateLimitMode: RateLimitMode = .wait,
-                rateLimitMaxWait: Duration = .seconds(60), frequencyRetries: Int = 3) {
+                rateLimitMaxWait: Duration = .seconds(60), frequencyRetries: Int = 3, encryption: OpenDEncryption? = nil) {
         self.host = host
         self.port = port
         self.connectTimeout = connectTimeout
@@ -38,6 +61,7 @@ public struct OpenDConfiguration: Sendable, Equatable {
         self.rateLimitMode = rateLimitMode
         self.rateLimitMaxWait = rateLimitMaxWait
         self.frequencyRetries = frequencyRetries
+        self.encryption = encryption
     }
 
     /// Refuses settings that could never work, naming the first one wrong.

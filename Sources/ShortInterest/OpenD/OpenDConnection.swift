@@ -24,15 +24,17 @@ final class OpenDConnection: Sendable {
     /// Opens a connection and completes InitConnect on it.
     static func connect(_ configuration: OpenDConfiguration, on eventLoop: any EventLoop) -> EventLoopFuture<OpenDConnection> {
         let maxBodyLength = configuration.maxBodyLength
+        let rsaKey = configuration.encryption?.rsaKey
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let crypto = OpenDFrameCrypto(rsa: rsaKey)
                     try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: maxBodyLength)),
-                        MessageToByteHandler(OpenDFrameEncoder()),
-                        OpenDRequestHandler()
+                        ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: maxBodyLength, crypto: crypto)),
+                        MessageToByteHandler(OpenDFrameEncoder(crypto: crypto)),
+                        OpenDRequestHandler(crypto: crypto)
                     )
                 }
             }
@@ -48,7 +50,7 @@ final class OpenDConnection: Sendable {
                 return OpenDConnection(channel: channel, handler: handler, replyTimeout: TimeAmount(configuration.replyTimeout))
             }
             .flatMap { (connection: OpenDConnection) -> EventLoopFuture<OpenDConnection> in
-                connection.initConnect(clientID: configuration.clientID)
+                connection.initConnect(clientID: configuration.clientID, encryption: configuration.encryption)
                     .map { connection }
                     .flatMapErrorThrowing { error in
                         connection.close(because: ShortInterestError.disconnected("InitConnect failed"))
@@ -79,12 +81,18 @@ final class OpenDConnection: Sendable {
         }
     }
 
-    private func initConnect(clientID: String) -> EventLoopFuture<Void> {
+    private func initConnect(clientID: String, encryption: OpenDEncryption?) -> EventLoopFuture<Void> {
         var hello = InitConnect_Request()
         hello.c2S.clientVer = 300
         hello.c2S.clientID = clientID
         hello.c2S.recvNotify = false
-        hello.c2S.packetEncAlgo = Int32(Common_PacketEncAlgo.none.rawValue)
+        let algorithm: Common_PacketEncAlgo
+        switch encryption?.mode {
+        case nil: algorithm = .none
+        case .cbc?: algorithm = .aesCbc
+        case .futuECB?: algorithm = .ftaesEcb
+        }
+        hello.c2S.packetEncAlgo = Int32(algorithm.rawValue)
         hello.c2S.pushProtoFmt = 0
         hello.c2S.programmingLanguage = "Swift"
         return request(protoID: ProtoID.initConnect, message: hello).flatMapThrowing { frame in
@@ -94,6 +102,15 @@ final class OpenDConnection: Sendable {
             }
             guard reply.hasS2C else {
                 throw ShortInterestError.protocolError("InitConnect reply carries no s2c")
+            }
+            if encryption != nil {
+                // Every body after this reply is AES-encrypted with the key it carries.
+                do {
+                    self.handler.value.crypto.body = try OpenDBodyCipher(
+                        connAESKey: reply.s2C.connAeskey, cbcIV: reply.s2C.hasAesCbciv ? reply.s2C.aesCbciv : nil)
+                } catch {
+                    throw ShortInterestError.protocolError("InitConnect reply: \(error)")
+                }
             }
             self.keepAlive(everySeconds: reply.s2C.keepAliveInterval)
         }

@@ -29,11 +29,17 @@ final class OpenDRequestHandler: ChannelInboundHandler {
     }
 
     let health = ConnectionHealth()
+    /// The connection's encryption, switched to AES once InitConnect is answered.
+    let crypto: OpenDFrameCrypto
     private var context: ChannelHandlerContext?
     private var pending: [UInt32: Pending] = [:]
     private var nextSerial: UInt32 = 1
     /// Set once the connection is unusable: why later requests fail.
     private var failure: ShortInterestError?
+
+    init(crypto: OpenDFrameCrypto) {
+        self.crypto = crypto
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -85,7 +91,9 @@ final class OpenDRequestHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let reason: ShortInterestError
-        if case let .truncated(buffered) = error as? OpenDFrameError {
+        if case let .cipherFailed(protoID, _, why) = error as? OpenDFrameError, protoID == ProtoID.initConnect {
+            reason = .protocolError("InitConnect reply could not be decrypted: \(why) (does OpenD use this RSA key, or encryption at all?)")
+        } else if case let .truncated(buffered) = error as? OpenDFrameError {
             reason = .disconnected("OpenD closed the connection inside a frame (\(buffered) bytes buffered)")
         } else if let frameError = error as? OpenDFrameError {
             reason = .protocolError(frameError.description)

@@ -68,6 +68,13 @@ int main(int argc, char **argv) {
     REFUSED(si_config_set_rate_limit(config, 30, 0, SI_RATE_LIMIT_WAIT, 0), SI_ERR_INVALID_ARGUMENT, NULL, "set_rate_limit: 0 ms window");
     REFUSED(si_config_set_rate_limit(config, 30, 30000, (si_rate_limit_mode)7, 0), SI_ERR_INVALID_ARGUMENT, NULL, "set_rate_limit: unknown mode");
     REFUSED(si_config_set_store(config, ""), SI_ERR_INVALID_ARGUMENT, NULL, "set_store: empty path");
+    REFUSED(si_config_set_encryption(config, "/no/such/key.pem", SI_ENCRYPTION_AES_CBC), SI_ERR_INVALID_ARGUMENT, NULL,
+            "set_encryption: a missing key file");
+    REFUSED(si_config_set_encryption(config, "/etc/hostname", SI_ENCRYPTION_AES_CBC), SI_ERR_INVALID_ARGUMENT, NULL,
+            "set_encryption: a file that is not an RSA key");
+    REFUSED(si_config_set_encryption(config, "/etc/hostname", (si_encryption_mode)9), SI_ERR_INVALID_ARGUMENT, NULL,
+            "set_encryption: unknown mode");
+    check(si_config_set_encryption(config, NULL, SI_ENCRYPTION_AES_CBC) == SI_OK, "set_encryption: NULL turns it off");
     check(si_config_set_store(config, NULL) == SI_OK, "set_store: NULL goes back to OpenD");
     /* Fail fast past 3 requests a minute: the checks below make 3 successful calls. */
     check(si_config_set_rate_limit(config, 3, 60000, SI_RATE_LIMIT_FAIL_FAST, 0) == SI_OK, "set_rate_limit: valid");

@@ -34,6 +34,10 @@ SI_INCOMPLETE = 11
 SI_RATE_LIMIT_WAIT = 0
 SI_RATE_LIMIT_FAIL_FAST = 1
 
+# si_encryption_mode
+SI_ENCRYPTION_AES_CBC = 0
+SI_ENCRYPTION_FUTU_ECB = 1
+
 # si_market
 SI_MARKET_HK = 1
 SI_MARKET_US = 11
@@ -138,6 +142,7 @@ def _declare(lib):
         "si_config_set_store": ([c_void_p, c_char_p], c_int),
         "si_config_set_rate_limit": ([c_void_p, c_int, c_int, c_int, c_int], c_int),
         "si_config_set_cache": ([c_void_p, c_char_p, c_int], c_int),
+        "si_config_set_encryption": ([c_void_p, c_char_p, c_int], c_int),
         "si_client_open": ([c_void_p, POINTER(c_void_p)], c_int),
         "si_client_close": ([c_void_p], None),
         "si_get_page": ([c_void_p, c_char_p, c_char_p, c_int, POINTER(POINTER(SIPage))], c_int),

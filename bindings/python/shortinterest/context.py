@@ -67,8 +67,10 @@ class OpenQuoteContext:
     ``shortinterest serve``) through libshortinterest.  Nothing is sent before
     the first request.  A context may be shared between threads.  futu-api's
     other constructor arguments are accepted: is_async_connect, security_firm
-    and ai_type have no effect here; is_encrypt=True is refused (the library
-    does not encrypt).
+    and ai_type have no effect here.  is_encrypt=True (futu-api's protocol
+    encryption) needs rsa_key_file, the RSA private key OpenD was given
+    (futu-api's SysConfig.set_init_rsa_file); encryption="cbc" (as futu-api)
+    or "ecb" (Futu's AES-ECB variant).
 
     ``OpenQuoteContext(store="si.sqlite")`` reads a local store made by
     ``shortinterest ingest`` instead (no OpenD, no rate limit);
@@ -87,10 +89,13 @@ class OpenQuoteContext:
     def __init__(self, host="127.0.0.1", port=11111, is_encrypt=None, is_async_connect=False,
                  security_firm=None, ai_type=0, *, connect_timeout=None, reply_timeout=None,
                  client_id=None, rate_limit=_DEFAULT, rate_limit_mode="wait",
-                 rate_limit_max_wait=60.0, store=None, cache=None, cache_ttl=3600):
-        if is_encrypt:
-            raise ValueError("is_encrypt=True is not supported: libshortinterest talks to "
-                             "OpenD without encryption")
+                 rate_limit_max_wait=60.0, store=None, cache=None, cache_ttl=3600,
+                 rsa_key_file=None, encryption="cbc"):
+        if is_encrypt and rsa_key_file is None:
+            raise ValueError("is_encrypt=True needs rsa_key_file=, the RSA private key OpenD was given "
+                             "(futu-api's SysConfig.set_init_rsa_file)")
+        if encryption not in ("cbc", "ecb"):
+            raise ValueError("encryption must be 'cbc' or 'ecb', not %r" % (encryption,))
         self._client = None
         self._lock = threading.Lock()
         self._security_firm = security_firm
@@ -126,6 +131,10 @@ class OpenQuoteContext:
                     raise ValueError("%s must be a path (str), not %r" % (what, path))
             if store is not None:
                 _check_status(lib, lib.si_config_set_store(config, store.encode("utf-8")), "store")
+            if rsa_key_file is not None and is_encrypt is not False:
+                mode = _lib.SI_ENCRYPTION_AES_CBC if encryption == "cbc" else _lib.SI_ENCRYPTION_FUTU_ECB
+                _check_status(lib, lib.si_config_set_encryption(config, str(rsa_key_file).encode("utf-8"), mode),
+                              "rsa_key_file")
             if cache is not None:
                 _check_status(lib, lib.si_config_set_cache(config, cache.encode("utf-8"), int(cache_ttl)), "cache")
             handle = ctypes.c_void_p()
