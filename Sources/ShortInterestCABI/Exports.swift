@@ -72,53 +72,53 @@ public func si_config_free(_ config: OpaquePointer?) {
 
 @_cdecl("si_config_set_opend")
 public func si_config_set_opend(_ config: OpaquePointer?, _ host: UnsafePointer<CChar>?, _ port: Int32) -> si_status {
-    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
-        openD.host = try string(host, named: "host")
-        openD.port = Int(port)
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
+        settings.openD.host = try string(host, named: "host")
+        settings.openD.port = Int(port)
     }
 }
 
 @_cdecl("si_config_set_timeouts")
 public func si_config_set_timeouts(_ config: OpaquePointer?, _ connectTimeoutMS: Int32, _ replyTimeoutMS: Int32) -> si_status {
-    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
         for (name, value) in [("connect timeout", connectTimeoutMS), ("reply timeout", replyTimeoutMS)] where !(1...86_400_000).contains(value) {
             throw .invalidArgument("\(name) \(value) ms is not in 1...86400000")
         }
-        openD.connectTimeout = .milliseconds(connectTimeoutMS)
-        openD.replyTimeout = .milliseconds(replyTimeoutMS)
+        settings.openD.connectTimeout = .milliseconds(connectTimeoutMS)
+        settings.openD.replyTimeout = .milliseconds(replyTimeoutMS)
     }
 }
 
 @_cdecl("si_config_set_client_id")
 public func si_config_set_client_id(_ config: OpaquePointer?, _ clientID: UnsafePointer<CChar>?) -> si_status {
-    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
-        openD.clientID = try string(clientID, named: "client id")
-        if openD.clientID.isEmpty { throw .invalidArgument("client id is empty") }
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
+        settings.openD.clientID = try string(clientID, named: "client id")
+        if settings.openD.clientID.isEmpty { throw .invalidArgument("client id is empty") }
     }
 }
 
 @_cdecl("si_config_set_rate_limit")
 public func si_config_set_rate_limit(_ config: OpaquePointer?, _ requests: Int32, _ windowMS: Int32,
                                      _ mode: si_rate_limit_mode, _ maxWaitMS: Int32) -> si_status {
-    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
         guard (0...100_000).contains(requests) else { throw .invalidArgument("rate-limit requests \(requests) is not in 0...100000") }
         guard (1...3_600_000).contains(windowMS) else { throw .invalidArgument("rate-limit window \(windowMS) ms is not in 1...3600000") }
         guard (0...86_400_000).contains(maxWaitMS) else { throw .invalidArgument("rate-limit wait \(maxWaitMS) ms is not in 0...86400000") }
         switch mode {
-        case SI_RATE_LIMIT_WAIT: openD.rateLimitMode = .wait
-        case SI_RATE_LIMIT_FAIL_FAST: openD.rateLimitMode = .failFast
+        case SI_RATE_LIMIT_WAIT: settings.openD.rateLimitMode = .wait
+        case SI_RATE_LIMIT_FAIL_FAST: settings.openD.rateLimitMode = .failFast
         default: throw .invalidArgument("rate-limit mode \(mode.rawValue) is neither SI_RATE_LIMIT_WAIT nor SI_RATE_LIMIT_FAIL_FAST")
         }
-        openD.rateLimit = requests == 0 ? nil : RateLimit(requests: Int(requests), window: .milliseconds(windowMS))
-        openD.rateLimitMaxWait = .milliseconds(maxWaitMS)
+        settings.openD.rateLimit = requests == 0 ? nil : RateLimit(requests: Int(requests), window: .milliseconds(windowMS))
+        settings.openD.rateLimitMaxWait = .milliseconds(maxWaitMS)
     }
 }
 
 @_cdecl("si_config_set_encryption")
 public func si_config_set_encryption(_ config: OpaquePointer?, _ rsaKeyPath: UnsafePointer<CChar>?, _ mode: si_encryption_mode) -> si_status {
-    updating(config) { (openD: inout OpenDConfiguration) throws(ShortInterestError) in
-        guard let rsaKeyPath else {
-            openD.encryption = nil
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
+        guard let path = try optionalPath(rsaKeyPath, named: "RSA key path") else {
+            settings.openD.encryption = nil
             return
         }
         let cipherMode: OpenDEncryption.Mode
@@ -127,9 +127,8 @@ public func si_config_set_encryption(_ config: OpaquePointer?, _ rsaKeyPath: Uns
         case SI_ENCRYPTION_FUTU_ECB: cipherMode = .futuECB
         default: throw .invalidArgument("encryption mode \(mode.rawValue) is neither SI_ENCRYPTION_AES_CBC nor SI_ENCRYPTION_FUTU_ECB")
         }
-        let path = try string(rsaKeyPath, named: "RSA key path")
         do {
-            openD.encryption = OpenDEncryption(rsaKey: try OpenDRSAKey(contentsOfFile: path), mode: cipherMode)
+            settings.openD.encryption = OpenDEncryption(rsaKey: try OpenDRSAKey(contentsOfFile: path), mode: cipherMode)
         } catch {
             throw .invalidArgument("\(error)")
         }
@@ -138,56 +137,43 @@ public func si_config_set_encryption(_ config: OpaquePointer?, _ rsaKeyPath: Uns
 
 @_cdecl("si_config_set_cache")
 public func si_config_set_cache(_ config: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ ttlSeconds: Int32) -> si_status {
-    guard let config else { return fail(.invalidArgument("config is NULL")) }
-    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    guard let path else {
-        box.settings.cachePath = nil
-        return SI_OK
-    }
-    do throws(ShortInterestError) {
-        let text = try string(path, named: "cache path")
-        guard !text.isEmpty else { throw .invalidArgument("cache path is empty") }
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
+        settings.cachePath = try optionalPath(path, named: "cache path")
+        guard settings.cachePath != nil else { return }
         guard (1...31_536_000).contains(ttlSeconds) else { throw .invalidArgument("cache ttl \(ttlSeconds) s is not in 1...31536000") }
-        box.settings.cachePath = text
-        box.settings.cacheTimeToLive = .seconds(ttlSeconds)
-        return SI_OK
-    } catch {
-        return fail(error)
+        settings.cacheTimeToLive = .seconds(ttlSeconds)
     }
 }
 
 @_cdecl("si_config_set_store")
 public func si_config_set_store(_ config: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> si_status {
-    guard let config else { return fail(.invalidArgument("config is NULL")) }
-    let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    guard let path else {
-        box.settings.storePath = nil
-        return SI_OK
-    }
-    do throws(ShortInterestError) {
-        let text = try string(path, named: "store path")
-        guard !text.isEmpty else { throw .invalidArgument("store path is empty") }
-        box.settings.storePath = text
-        return SI_OK
-    } catch {
-        return fail(error)
+    updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
+        settings.storePath = try optionalPath(path, named: "store path")
     }
 }
 
 /// Applies `change` to a copy of the configuration and keeps it only if the
 /// result is valid, so a refused setting leaves the configuration as it was.
-private func updating(_ config: OpaquePointer?, _ change: (inout OpenDConfiguration) throws(ShortInterestError) -> Void) -> si_status {
+private func updating(_ config: OpaquePointer?, _ change: (inout SourceConfiguration) throws(ShortInterestError) -> Void) -> si_status {
     guard let config else { return fail(.invalidArgument("config is NULL")) }
     let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    var updated = box.settings.openD
+    var updated = box.settings
     do throws(ShortInterestError) {
         try change(&updated)
-        try updated.validate()
+        try updated.openD.validate()
     } catch {
         return fail(error)
     }
-    box.settings.openD = updated
+    box.settings = updated
     return SI_OK
+}
+
+/// A path argument where NULL means "none": nil for NULL, else a non-empty UTF-8 string.
+private func optionalPath(_ pointer: UnsafePointer<CChar>?, named name: String) throws(ShortInterestError) -> String? {
+    guard let pointer else { return nil }
+    let path = try string(pointer, named: name)
+    guard !path.isEmpty else { throw .invalidArgument("\(name) is empty") }
+    return path
 }
 
 // MARK: Client
