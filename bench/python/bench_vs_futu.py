@@ -15,22 +15,18 @@ futu-api and pandas.  Prints a markdown table.
 import argparse
 import datetime
 import json
-import logging
 import os
 import platform
-import re
-import selectors
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER_BIN = REPO / "build" / "bin" / "shortinterest"
-LIB = REPO / "build" / "lib" / "libshortinterest.so"
+sys.path.insert(0, str(REPO / "bindings" / "python" / "tests"))
+from conftest import LIB, SERVER_BIN, quiet_futu, start_server, stop_server  # noqa: E402  (the tests' own launcher)
 
 
 def bench_fixture(path, rows=60):
@@ -54,39 +50,6 @@ def bench_fixture(path, rows=60):
     path.write_text(json.dumps({"HK.00700": hk, "US.AAPL": us}))
 
 
-def start_server(fixture, timeout=30.0):
-    proc = subprocess.Popen([str(SERVER_BIN), "serve", "--fixture", str(fixture),
-                             "--host", "127.0.0.1", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    line, deadline = b"", time.monotonic() + timeout
-    while not line.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not sel.select(left):
-            proc.kill()
-            sys.exit("server did not print its `listening on` line")
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            sys.exit("server exited with status %s" % proc.wait())
-        line += chunk
-    sel.close()
-    m = re.fullmatch(r"listening on (\S+):(\d+)", line.decode().splitlines()[0].strip())
-    if not m:
-        proc.kill()
-        sys.exit("unexpected server output: %r" % line)
-    return proc, m.group(1), int(m.group(2))
-
-
-def stop_server(proc):
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def time_calls(fn, calls):
     t0 = time.perf_counter()
     for _ in range(calls):
@@ -108,20 +71,18 @@ def main():
     for p in (SERVER_BIN, LIB):
         if not p.exists():
             sys.exit("missing %s: run `make lib cli` first" % p)
-    os.environ.setdefault("SHORTINTEREST_LIB", str(LIB))
 
     import pandas as pd
     from pandas.testing import assert_frame_equal
-    from futu.common.ft_logger import logger
-    logger.console_level = logging.CRITICAL + 10
-    logger.file_level = logging.CRITICAL + 10
+    quiet_futu()
     import futu
     import shortinterest
 
     tmp = tempfile.TemporaryDirectory()
     fixture = Path(tmp.name) / "bench-fixture.json"
     bench_fixture(fixture)
-    proc, host, port = start_server(fixture)
+    server = start_server(fixture=fixture)
+    host, port = server.host, server.port
     # A local gateway: no client-side rate limit (futu-api has none either).
     ours = shortinterest.OpenQuoteContext(host=host, port=port, rate_limit=None)
     theirs = futu.OpenQuoteContext(host=host, port=port)
@@ -154,7 +115,7 @@ def main():
     finally:
         ours.close()
         theirs.close()
-        stop_server(proc)
+        stop_server(server)
         tmp.cleanup()
 
     cmd = " ".join(shlex.quote(a) for a in [Path(sys.executable).name, os.path.relpath(__file__, REPO)] + sys.argv[1:])

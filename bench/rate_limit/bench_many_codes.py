@@ -11,7 +11,6 @@ and the gateway's rejections (target 0).  Needs `make lib cli`.
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time

@@ -98,6 +98,30 @@ def stop_server(server):
         server.log.close()
 
 
+def futu_style_frame(rows, columns):
+    """futu-api's own construction of a frame from a list of dicts (see its
+    OpenQuoteContext.get_short_interest): the reference for our frames."""
+    import pandas as pd
+    if not rows:
+        return pd.DataFrame(columns=list(columns))
+    df = pd.DataFrame(rows)
+    for c in columns:
+        if c not in df.columns:
+            df[c] = None
+    return df[list(columns)]
+
+
+def futu_context(server):
+    """A quiet futu-api OpenQuoteContext on `server`, closed after use."""
+    quiet_futu()
+    import futu
+    ctx = futu.OpenQuoteContext(host=server.host, port=server.port)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
 def quiet_futu():
     """futu-api logs to ~/.com.futunn.FutuOpenD/Log and to stdout: silence both."""
     from futu.common.ft_logger import logger
@@ -132,8 +156,4 @@ def ours(server):
 
 @pytest.fixture(scope="session")
 def futu_ctx(server):
-    quiet_futu()
-    import futu
-    ctx = futu.OpenQuoteContext(host=server.host, port=server.port)
-    yield ctx
-    ctx.close()
+    yield from futu_context(server)

@@ -3,21 +3,11 @@
 import random
 
 import numpy as np
-import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from conftest import futu_style_frame
 from shortinterest._frames import HK_COLUMNS, HK_FIELDS, US_COLUMNS, US_FIELDS, Rows
-
-
-def futu_frame(rows, columns):
-    if not rows:
-        return pd.DataFrame(columns=list(columns))
-    df = pd.DataFrame(rows)
-    for c in columns:
-        if c not in df.columns:
-            df[c] = None
-    return df[list(columns)]
 
 
 def random_value(kind, rnd):
@@ -59,7 +49,7 @@ def test_random_presence_matches_pandas(columns, fields, seed):
         rows.append(row)
     rows_obj = build(rows, columns, fields)
     mine = rows_obj.frame("k")
-    theirs = futu_frame(rows, columns)
+    theirs = futu_style_frame(rows, columns)
     theirs.attrs["next_key"] = "k"
     assert_frame_equal(mine, theirs, check_exact=True)
     assert repr(mine.values.tolist()) == repr(theirs.values.tolist())

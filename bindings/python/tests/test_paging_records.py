@@ -5,6 +5,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from shortinterest import RET_ERROR, RET_OK, ShortInterestError
+from conftest import futu_style_frame
 from shortinterest._frames import HK_COLUMNS, US_COLUMNS
 
 
@@ -27,17 +28,6 @@ def concat(frames):
         out = pd.concat(nonempty, ignore_index=True)
     out.attrs = {"next_key": "-1"}
     return out
-
-
-def futu_style_frame(rows, columns):
-    """futu-api's own construction from a list of dicts."""
-    if not rows:
-        return pd.DataFrame(columns=list(columns))
-    df = pd.DataFrame(rows)
-    for c in columns:
-        if c not in df.columns:
-            df[c] = None
-    return df[list(columns)]
 
 
 @pytest.mark.parametrize("code,num", [

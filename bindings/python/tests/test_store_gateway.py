@@ -7,11 +7,10 @@ whose table is read from the document itself."""
 import re
 import subprocess
 
-import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from conftest import REPO, SERVER_BIN, quiet_futu, start_server, stop_server
+from conftest import REPO, SERVER_BIN, futu_context, start_server, stop_server
 
 SEED = REPO.parent / "shared" / "spec" / "get_short_interest.seed.txt"
 HK_COLUMNS = ["timestamp", "timestamp_str", "aggregated_short", "aggregated_short_ratio", "close_price", "last_close_price"]
@@ -49,11 +48,7 @@ def gateway(store, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def futu_on_gateway(gateway):
-    quiet_futu()
-    import futu
-    ctx = futu.OpenQuoteContext(host=gateway.host, port=gateway.port)
-    yield ctx
-    ctx.close()
+    yield from futu_context(gateway)
 
 
 def test_the_store_gives_opends_answer_for_tencent(store):
