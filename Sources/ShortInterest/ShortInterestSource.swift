@@ -20,6 +20,27 @@ extension ShortInterestSource {
     public var preferredExecutor: (any TaskExecutor)? { nil }
 }
 
+/// A source that answers from local data on the calling thread, without
+/// waiting for a network or another thread: a local store.
+///
+/// Callers that block anyway, such as the C ABI, ask it through
+/// ``pageSynchronously(_:)`` and skip the hop to an event loop and back.
+public protocol SynchronousShortInterestSource: ShortInterestSource {
+    /// Fetches one page now. `request.isPastEnd` is always false here.
+    func fetchPageSynchronously(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage
+}
+
+extension SynchronousShortInterestSource {
+    public func fetchPage(_ request: PageRequest) async throws(ShortInterestError) -> ShortInterestPage {
+        try fetchPageSynchronously(request)
+    }
+
+    /// ``ShortInterestSource/page(_:)``, answered on the calling thread.
+    public func pageSynchronously(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage {
+        request.isPastEnd ? ShortInterestPage(code: request.code) : try fetchPageSynchronously(request)
+    }
+}
+
 extension ShortInterestSource {
     /// One page of history.
     ///

@@ -381,6 +381,9 @@ private func fetch(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ ne
     } catch {
         return .failure(error)
     }
+    if let local = source as? any SynchronousShortInterestSource {
+        return Result { () throws(ShortInterestError) in try local.pageSynchronously(request) }
+    }
     return blocking(on: source) { () async throws(ShortInterestError) in try await source.page(request) }
 }
 

@@ -18,14 +18,17 @@ import SQLiteNIO
 /// FoundationEssentials, where GRDB imports Foundation and uses
 /// DateFormatter, which would link ICU into the static library (about
 /// 58 MB instead of 21 MB, see shared/guides/swift-c-abi.md); and it runs
-/// on SwiftNIO like the OpenD client. The price is a hop to NIO's thread
-/// pool per statement, measured in bench/.
-public final class ShortInterestStore: ShortInterestSource {
+/// on SwiftNIO like the OpenD client. Its statements run on NIO's thread
+/// pool, which costs a thread hop each way; page reads, the hot path, skip
+/// it (``StorePageReaders``).
+public final class ShortInterestStore: SynchronousShortInterestSource {
     let connection: SQLiteConnection
+    private let readers: StorePageReaders
     public let path: String
 
-    private init(connection: SQLiteConnection, path: String) {
+    private init(connection: SQLiteConnection, readers: StorePageReaders, path: String) {
         self.connection = connection
+        self.readers = readers
         self.path = path
     }
 
@@ -45,50 +48,30 @@ public final class ShortInterestStore: ShortInterestSource {
         } catch {
             throw .store("cannot open store \(path): \(error)")
         }
-        let store = ShortInterestStore(connection: connection, path: path)
         do {
-            try await store.prepareSchema()
+            try await prepareSchema(connection, path: path)
+            return ShortInterestStore(connection: connection, readers: try StorePageReaders(path: path), path: path)
         } catch {
-            await store.close()
+            try? await connection.close()
             throw error
         }
-        return store
     }
 
-    public func fetchPage(_ request: PageRequest) async throws(ShortInterestError) -> ShortInterestPage {
-        let upTo: String
-        if let key = request.nextKey {
-            guard let day = StorePageKey(key) else {
-                throw .invalidArgument("next_key \"\(key)\" was not issued by this store")
-            }
-            upTo = day.text
-        } else {
-            upTo = StorePageKey.newest.text
-        }
-        let symbol = SQLiteData.text(request.code.symbol)
-        // One row more than asked tells whether a next page exists, and where it starts.
-        let limit = SQLiteData.integer(request.pageSize + 1)
-        var page = ShortInterestPage(code: request.code)
-        let rows: [SQLiteRow]
-        switch request.code.market {
-        case .us:
-            rows = try await query(StoreSchema.usPage, [symbol, .text(upTo), limit])
-            page.usRows = rows.prefix(request.pageSize).map(USShortInterestRow.init(stored:))
-        case .hk:
-            rows = try await query(StoreSchema.hkPage, [symbol, .text(upTo), limit])
-            page.hkRows = rows.prefix(request.pageSize).map(HKShortInterestRow.init(stored:))
-        }
-        if rows.count > request.pageSize, case let .text(day)? = rows[request.pageSize].column("day") {
-            page.nextKey = StorePageKey(day: day).text
-        }
-        return page
+    public func fetchPageSynchronously(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage {
+        try readers.page(request)
     }
 
     public func close() async {
+        readers.close()
         try? await connection.close()
     }
 
     func query(_ sql: String, _ binds: [SQLiteData] = []) async throws(ShortInterestError) -> [SQLiteRow] {
+        try await Self.query(sql, binds, on: connection, path: path)
+    }
+
+    private static func query(_ sql: String, _ binds: [SQLiteData] = [], on connection: SQLiteConnection,
+                              path: String) async throws(ShortInterestError) -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
         } catch {
@@ -96,17 +79,20 @@ public final class ShortInterestStore: ShortInterestSource {
         }
     }
 
-    private func prepareSchema() async throws(ShortInterestError) {
+    private static func prepareSchema(_ connection: SQLiteConnection, path: String) async throws(ShortInterestError) {
+        func run(_ sql: String) async throws(ShortInterestError) -> [SQLiteRow] {
+            try await query(sql, on: connection, path: path)
+        }
         // WAL lets a gateway keep reading while `shortinterest ingest` writes.
-        _ = try await query("PRAGMA journal_mode = WAL")
-        _ = try await query("PRAGMA busy_timeout = 5000")
-        let version = try await query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+        _ = try await run("PRAGMA journal_mode = WAL")
+        _ = try await run("PRAGMA busy_timeout = 5000")
+        let version = try await run("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
         switch version {
         case 0:
             for statement in StoreSchema.create {
-                _ = try await query(statement)
+                _ = try await run(statement)
             }
-            _ = try await query("PRAGMA user_version = \(StoreSchema.version)")
+            _ = try await run("PRAGMA user_version = \(StoreSchema.version)")
         case StoreSchema.version:
             break
         default:
@@ -134,52 +120,8 @@ struct StorePageKey {
     }
 }
 
-extension USShortInterestRow {
-    init(stored row: SQLiteRow) {
-        self.init(
-            timestamp: row.column("timestamp")?.int64Value,
-            timestampString: row.column("day")?.string,
-            sharesShort: row.column("shares_short")?.uint64Value,
-            shortPercent: row.column("short_percent")?.doubleValue,
-            averageDailyShareVolume: row.column("avg_daily_share_volume")?.uint64Value,
-            daysToCover: row.column("days_to_cover")?.doubleValue,
-            closePrice: row.column("close_price")?.doubleValue,
-            lastClosePrice: row.column("last_close_price")?.doubleValue
-        )
-    }
-}
-
-extension HKShortInterestRow {
-    init(stored row: SQLiteRow) {
-        self.init(
-            timestamp: row.column("timestamp")?.int64Value,
-            timestampString: row.column("day")?.string,
-            closePrice: row.column("close_price")?.doubleValue,
-            lastClosePrice: row.column("last_close_price")?.doubleValue,
-            aggregatedShort: row.column("aggregated_short")?.uint64Value,
-            aggregatedShortRatio: row.column("aggregated_short_ratio")?.doubleValue
-        )
-    }
-}
-
-/// Absent (NULL) stays nil; no conversion between kinds, so a NULL never becomes 0.
+/// Absent (nil) is written as NULL, never as 0.
 extension SQLiteData {
-    var int64Value: Int64? {
-        if case let .integer(value) = self { return Int64(value) }
-        return nil
-    }
-
-    /// Share counts are stored as the bit pattern of a UInt64, so every value round-trips.
-    var uint64Value: UInt64? { int64Value.map { UInt64(bitPattern: $0) } }
-
-    var doubleValue: Double? {
-        switch self {
-        case let .float(value): return value
-        case let .integer(value): return Double(value)
-        default: return nil
-        }
-    }
-
     init(_ value: UInt64?) {
         self = value.map { .integer(Int(Int64(bitPattern: $0))) } ?? .null
     }

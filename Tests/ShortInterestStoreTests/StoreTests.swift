@@ -1,7 +1,9 @@
+import Dispatch
 import FoundationEssentials
 import PublicData
 import ShortInterest
 import ShortInterestStore
+import Synchronization
 import Testing
 
 /// A store in a fresh temporary folder, with helpers to write input files.
@@ -190,6 +192,52 @@ private func readAll(_ store: ShortInterestStore, _ code: String, num: Int) asyn
             #expect(pages == max(1, (historyLength + num - 1) / num), "num \(num): no empty page after a full last page")
             #expect(Set(keys.dropLast()).count == keys.count - 1 && keys.last == "-1")
         }
+        await store.close()
+    }
+
+    @Test func synchronousReadsFromManyThreadsAgreeAndStopAtClose() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let store = try await scratch.store()
+        var day = TradingDay(year: 2020, month: 1, day: 1)!
+        var lines = [finraHeader]
+        for index in 0..<123 {
+            for symbol in ["AAA", "BBB", "CCC"] {
+                lines.append(finraLine(symbol, day.description, short: UInt64(index)))
+            }
+            day = day.adding(days: 15)!
+        }
+        try await store.ingestFINRA(files: [try scratch.file("many.csv", lines.joined(separator: "\n"))])
+        let expected = try await readAll(store, "US.BBB", num: 7).days
+        #expect(expected.count == 123)
+
+        let results = Mutex<[[String]]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            var days: [String] = []
+            var request = try! PageRequest(code: ["US.AAA", "US.BBB", "US.CCC"][thread % 3], num: 7)
+            repeat {
+                let page = try! store.pageSynchronously(request)
+                days += page.usRows.compactMap(\.timestampString)
+                request = try! PageRequest(code: request.code.description, nextKey: page.nextKey, num: 7)
+            } while !request.isPastEnd
+            results.withLock { $0.append(days) }
+        }
+        #expect(results.withLock { $0 } == Array(repeating: expected, count: 8))
+
+        await store.close()
+        #expect(throws: ShortInterestError.disconnected("the store \(scratch.storePath) is closed")) {
+            try store.pageSynchronously(PageRequest(code: "US.AAA"))
+        }
+    }
+
+    @Test func aReaderSeesWhatIsIngestedAfterItsFirstRead() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let store = try await scratch.store()
+        try await store.ingestFINRA(files: [try scratch.file("a.csv", [finraHeader, finraLine("AAA", "2026-04-15", short: 100)].joined(separator: "\n"))])
+        #expect(try store.pageSynchronously(PageRequest(code: "US.AAA")).usRows.map(\.sharesShort) == [100])
+        try await store.ingestFINRA(files: [try scratch.file("b.csv", [finraHeader, finraLine("AAA", "2026-04-30", short: 150)].joined(separator: "\n"))])
+        #expect(try store.pageSynchronously(PageRequest(code: "US.AAA")).usRows.map(\.sharesShort) == [150, 100])
         await store.close()
     }
 
