@@ -106,13 +106,6 @@ public enum OpenDBodyCipher: Sendable {
         }
     }
 
-    public enum Mode: Sendable, Equatable { case ecb, cbc }
-
-    public var mode: Mode {
-        if case .cbc = self { return .cbc }
-        return .ecb
-    }
-
     public func encrypt(_ plaintext: [UInt8]) throws(CipherFailure) -> [UInt8] {
         do {
             switch self {

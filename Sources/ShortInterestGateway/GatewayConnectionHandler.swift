@@ -186,8 +186,6 @@ final class ConnectionCounter: Sendable {
     private let lastID = Atomic<UInt64>(0)
     private let current = Atomic<Int>(0)
 
-    var open: Int { current.load(ordering: .relaxed) }
-
     /// An id for a new connection, or nil when `limit` are open already.
     func open(limit: Int) -> UInt64? {
         guard current.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {

@@ -55,13 +55,11 @@ public final class GatewayServer: Sendable {
     }
 
     private let channel: any Channel
-    private let connections: ConnectionCounter
     /// The port the server listens on.
     public let port: Int
 
-    private init(channel: any Channel, connections: ConnectionCounter) {
+    private init(channel: any Channel) {
         self.channel = channel
-        self.connections = connections
         self.port = channel.localAddress?.port ?? 0
     }
 
@@ -96,13 +94,10 @@ public final class GatewayServer: Sendable {
                 }
             }
             .bind(host: configuration.host, port: configuration.port).get()
-        let server = GatewayServer(channel: channel, connections: connections)
+        let server = GatewayServer(channel: channel)
         logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])
         return server
     }
-
-    /// Connections open now.
-    public var openConnections: Int { connections.open }
 
     /// Completes when the server has stopped.
     public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }

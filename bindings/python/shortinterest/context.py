@@ -18,9 +18,6 @@ DEFAULT_NUM = 10                      # futu-api's (and OpenD's) page size
 _INT32_MIN, _INT32_MAX = -2 ** 31, 2 ** 31 - 1
 
 
-_DEFAULT = object()
-
-
 class ShortInterestError(Exception):
     """A failed request, raised by iter_short_interest.
 
@@ -88,7 +85,7 @@ class OpenQuoteContext:
 
     def __init__(self, host="127.0.0.1", port=11111, is_encrypt=None, is_async_connect=False,
                  security_firm=None, ai_type=0, *, connect_timeout=None, reply_timeout=None,
-                 client_id=None, rate_limit=_DEFAULT, rate_limit_mode="wait",
+                 client_id=None, rate_limit=(30, 30.0), rate_limit_mode="wait",
                  rate_limit_max_wait=60.0, store=None, cache=None, cache_ttl=3600,
                  rsa_key_file=None, encryption="cbc"):
         if is_encrypt and rsa_key_file is None:
@@ -123,9 +120,7 @@ class OpenQuoteContext:
                     raise ValueError("client_id must be a str, not %r" % (client_id,))
                 _check_status(lib, lib.si_config_set_client_id(config, client_id.encode("utf-8")),
                               "client_id")
-            if (rate_limit is not _DEFAULT or rate_limit_mode != "wait"
-                    or rate_limit_max_wait != 60.0):
-                self._set_rate_limit(lib, config, rate_limit, rate_limit_mode, rate_limit_max_wait)
+            self._set_rate_limit(lib, config, rate_limit, rate_limit_mode, rate_limit_max_wait)
             for path, what in ((store, "store"), (cache, "cache")):
                 if path is not None and not isinstance(path, str):
                     raise ValueError("%s must be a path (str), not %r" % (what, path))
@@ -149,8 +144,6 @@ class OpenQuoteContext:
 
     @staticmethod
     def _set_rate_limit(lib, config, rate_limit, mode, max_wait):
-        if rate_limit is _DEFAULT:
-            rate_limit = (30, 30.0)
         if rate_limit is None or rate_limit is False or rate_limit == 0:
             requests, window_ms = 0, 30000
         else:
