@@ -148,13 +148,10 @@ class Rows:
     # ---- DataFrame -----------------------------------------------------
 
     def frame(self, next_key):
-        pd = _pandas()
         if not self.n:
             df = _empty_frame(self.columns)
         else:
-            # The arrays are fresh and ours: no copy.  Dict order is the
-            # column order.
-            df = pd.DataFrame({col: self._column(col) for col in self.columns}, copy=False)
+            df = _frame(_pandas(), self.columns, [self._column(col) for col in self.columns])
         df.attrs["next_key"] = next_key
         return df
 
@@ -179,6 +176,44 @@ class Rows:
         out = self.values[col].astype(np.float64)
         out[~mask] = np.nan
         return out
+
+
+def _frame(pd, columns, arrays):
+    """``pd.DataFrame(dict(zip(columns, arrays)))`` for fresh arrays of equal
+    length, which it takes without copying.
+
+    Where pandas offers it (3.0 and later), the frame is assembled from one
+    block per numpy dtype and one per extension array: the same frame
+    (the drop-in tests compare them) in about a quarter of the constructor's
+    time, which otherwise is most of a call's.
+    """
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:
+        return pd.DataFrame(dict(zip(columns, arrays)), copy=False)
+    by_dtype = {}
+    blocks = []
+    for position, array in enumerate(arrays):
+        if isinstance(array, np.ndarray):
+            by_dtype.setdefault(array.dtype, []).append(position)
+        else:
+            blocks.append((array, np.array([position], dtype=np.intp)))
+    for positions in by_dtype.values():
+        blocks.append((np.vstack([arrays[p] for p in positions]), np.array(positions, dtype=np.intp)))
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(len(arrays[0])), _column_index(pd, columns))
+
+
+_column_indexes = {}
+
+
+def _column_index(pd, columns):
+    """The columns as a pandas Index: a view of one made once per column
+    tuple (making one costs about 25 µs, a view 1 µs; a view, so that
+    renaming one frame's columns leaves the others alone)."""
+    index = _column_indexes.get(columns)
+    if index is None:
+        index = _column_indexes.setdefault(columns, pd.Index(columns))
+    return index.view()
 
 
 _pd = None

@@ -55,3 +55,15 @@ def test_random_presence_matches_pandas(columns, fields, seed):
     assert repr(mine.values.tolist()) == repr(theirs.values.tolist())
     expected_records = [{c: r[c] for c in columns if c in r} for r in rows]
     assert rows_obj.records() == expected_records
+
+
+def test_frames_do_not_share_mutable_parts():
+    rows = [{"timestamp": 1, "timestamp_str": "2026-04-30", "close_price": 1.5}]
+    first = build(rows, HK_COLUMNS, HK_FIELDS).frame("k")
+    second = build(rows, HK_COLUMNS, HK_FIELDS).frame("k")
+    first.columns.name = "renamed"
+    first["extra"] = 1
+    first.loc[0, "close_price"] = 9.0
+    assert second.columns.name is None
+    assert list(second.columns) == list(HK_COLUMNS)
+    assert second.loc[0, "close_price"] == 1.5
