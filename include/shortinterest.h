@@ -241,7 +241,9 @@ si_status si_config_set_cache(si_config *config, const char *path, int ttl_secon
 /* Answers from a local store (made by `shortinterest ingest`) instead of
  * OpenD: same pages, same paging, no network and no rate limit.  The store
  * is opened by si_client_open, which fails with SI_ERR_STORE if path holds
- * no store.  NULL goes back to OpenD. */
+ * no store.  Pages are read on the calling thread (each concurrent caller
+ * on a read-only connection of its own), and the store may be read while
+ * `shortinterest ingest` writes to it.  NULL goes back to OpenD. */
 si_status si_config_set_store(si_config *config, const char *path);
 
 /* ------------------------------------------------------------------------
