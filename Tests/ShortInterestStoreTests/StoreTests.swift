@@ -241,6 +241,73 @@ private func readAll(_ store: ShortInterestStore, _ code: String, num: Int) asyn
         await store.close()
     }
 
+    @Test func readsDuringAnIngestSeeTheStoreBeforeOrAfterItNeverBetween() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let store = try await scratch.store()
+        var day = TradingDay(year: 2020, month: 1, day: 1)!
+        var before = [finraHeader], during = [finraHeader]
+        for index in 0..<15 {
+            defer { day = day.adding(days: 15)! }
+            let line = finraLine("AAA", day.description, short: UInt64(index))
+            if index < 10 {
+                before.append(line)
+                continue
+            }
+            // New settlement days only: a file replaces the settlements it holds.
+            during.append(line)
+            for filler in 0..<6_000 {
+                during.append(finraLine("F\(filler)", day.description, short: 1))
+            }
+        }
+        try await store.ingestFINRA(files: [try scratch.file("before.csv", before.joined(separator: "\n"))])
+        let duringFile = try scratch.file("during.csv", during.joined(separator: "\n"))
+
+        // A reader on its own thread reads the history over and over; the
+        // ingest starts once it has read the old state.
+        let stop = Atomic<Bool>(false)
+        let counts = Mutex<[Int]>([])
+        let failures = Mutex<[ShortInterestError]>([])
+        let firstRead = DispatchSemaphore(value: 0)
+        let stopped = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            while !stop.load(ordering: .relaxed) {
+                do throws(ShortInterestError) {
+                    let rows = try store.pageSynchronously(PageRequest(code: "US.AAA", num: 50)).usRows.count
+                    counts.withLock { $0.append(rows) }
+                } catch {
+                    failures.withLock { $0.append(error) }
+                }
+                if counts.withLock({ $0.count }) + failures.withLock({ $0.count }) == 1 { firstRead.signal() }
+            }
+            stopped.signal()
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { firstRead.wait(); continuation.resume() }
+        }
+        var ingestError: (any Error)?
+        do { try await store.ingestFINRA(files: [duringFile]) } catch { ingestError = error }
+        stop.store(true, ordering: .relaxed)
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { stopped.wait(); continuation.resume() }
+        }
+        let afterwards = Result { () throws(ShortInterestError) in
+            try store.pageSynchronously(PageRequest(code: "US.AAA", num: 50)).usRows.count
+        }
+        await store.close()
+
+        #expect(ingestError == nil, "\(String(describing: ingestError))")
+        let failed = failures.withLock { $0 }
+        #expect(failed.isEmpty, "\(failed.count) failed reads, the first: \(String(describing: failed.first))")
+        let seen = counts.withLock { $0 }
+        let states = Set(seen)
+        let neverBackToTheOldState = seen == seen.sorted()
+        #expect(states.contains(10))
+        #expect(states.isSubset(of: [10, 15]))
+        #expect(neverBackToTheOldState)
+        #expect(try afterwards.get() == 15)
+    }
+
     @Test func keysTheStoreDidNotIssueAreRefused() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
