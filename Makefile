@@ -14,6 +14,7 @@ LIB_LINK := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinker -soname=lib
             -Xlinker --strip-all -Xlinker -z -Xlinker defs
 
 .PHONY: all setup python-setup lib cli demo test test-swift test-c test-python clean install
+.PHONY: lib-tsan lib-asan test-sanitizers
 
 all: lib cli
 
@@ -28,6 +29,18 @@ lib:
 	ln -sf libshortinterest.so.$(SOVERSION) build/lib/libshortinterest.so
 	sed -e 's|@PREFIX@|$(CURDIR)/build|; s|@INCLUDEDIR@|$(CURDIR)/include|; s|@VERSION@|$(VERSION)|' \
 	    shortinterest.pc.in > build/lib/shortinterest.pc
+
+# The library's Swift code instrumented for ThreadSanitizer or AddressSanitizer,
+# each in its own scratch folder. The Swift runtime stays dynamic and the
+# sanitizer runtime is left to the C program that loads the library (built
+# with the toolchain's clang), so the process has exactly one of each.
+SANITIZED := $(SWIFT) build -c release --product shortinterest
+
+lib-tsan:
+	$(SANITIZED) --scratch-path .build-tsan --sanitize=thread
+
+lib-asan:
+	$(SANITIZED) --scratch-path .build-asan --sanitize=address
 
 cli:
 	$(RELEASE) --product shortinterest-cli -Xlinker --strip-all
@@ -52,7 +65,7 @@ python-setup:
 demo: setup python-setup lib cli
 	./scripts/demo.sh
 
-test: setup test-swift test-c test-python
+test: setup test-swift test-c test-python test-sanitizers
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -61,8 +74,12 @@ test-swift:
 test-c: lib cli
 	./bindings/c/tests/run.sh
 
+# The C stress program and consumers with the instrumented libraries.
+test-sanitizers: setup cli lib-tsan lib-asan
+	./bindings/c/tests/sanitizers.sh
+
 test-python: python-setup lib cli
 	$(PYTHON) -m pytest bindings/python/tests -q
 
 clean:
-	rm -rf .build .build-release build
+	rm -rf .build .build-release .build-tsan .build-asan build

@@ -5,6 +5,7 @@ import CShortInterest
 import OpenDProtocol
 import ShortInterest
 import ShortInterestStore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -157,14 +158,16 @@ public func si_config_set_store(_ config: OpaquePointer?, _ path: UnsafePointer<
 private func updating(_ config: OpaquePointer?, _ change: (inout SourceConfiguration) throws(ShortInterestError) -> Void) -> si_status {
     guard let config else { return fail(.invalidArgument("config is NULL")) }
     let box = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue()
-    var updated = box.settings
     do throws(ShortInterestError) {
-        try change(&updated)
-        try updated.openD.validate()
+        try box.settings.withLock { (settings: inout SourceConfiguration) throws(ShortInterestError) in
+            var updated = settings
+            try change(&updated)
+            try updated.openD.validate()
+            settings = updated
+        }
     } catch {
         return fail(error)
     }
-    box.settings = updated
     return SI_OK
 }
 
@@ -183,7 +186,7 @@ public func si_client_open(_ config: OpaquePointer?, _ outClient: UnsafeMutableP
     guard let outClient else { return fail(.invalidArgument("out_client is NULL")) }
     outClient.pointee = nil
     guard let config else { return fail(.invalidArgument("config is NULL")) }
-    let settings = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue().settings
+    let settings = Unmanaged<ConfigurationBox>.fromOpaque(UnsafeRawPointer(config)).takeUnretainedValue().settings.withLock { $0 }
     let source = blocking { () async throws(ShortInterestError) in try await settings.openSource() }
     switch source {
     case let .success(source):

@@ -2,9 +2,11 @@ import ShortInterest
 import ShortInterestStore
 import Synchronization
 
-/// What an `si_config *` points to.
-final class ConfigurationBox {
-    var settings = SourceConfiguration()
+/// What an `si_config *` points to. Any thread may call any function (the
+/// header says so), so setters on one configuration may run at once: each
+/// takes the lock for its read-modify-write.
+final class ConfigurationBox: Sendable {
+    let settings = Mutex(SourceConfiguration())
 }
 
 /// Open clients by handle. A `si_client *` is a number, never an address:

@@ -7,12 +7,7 @@ root=$PWD
 out=build/c-tests
 mkdir -p "$out"
 export PKG_CONFIG_PATH="$root/build/lib"
-passed=0 failed=0
-pass() { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect() { # expect DESCRIPTION FILE PATTERN: the file has a line matching PATTERN
-    if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1"; echo "     no line matches: $3"; sed 's/^/     | /' "$2" | head -20; fi
-}
+. bindings/c/tests/common.sh
 
 lib=build/lib/libshortinterest.so
 if ldd "$lib" | grep -q libswift; then fail "ldd shows libswift"; ldd "$lib"; else pass "ldd: no libswift in $(ldd "$lib" | wc -l) dependencies"; fi
@@ -32,16 +27,13 @@ gcc $cflags bindings/c/tests/abi_checks.c -o "$out/abi_checks" $(pkg-config --cf
 gcc $cflags -pthread bindings/c/tests/histories.c -o "$out/histories" $(pkg-config --cflags --libs shortinterest)
 stress_flags="-std=c11 -Wall -Wextra -Werror -g -D_POSIX_C_SOURCE=200809L -pthread"
 gcc $stress_flags bindings/c/tests/stress.c -o "$out/stress" $(pkg-config --cflags --libs shortinterest)
+gcc $stress_flags bindings/c/tests/config_threads.c -o "$out/config_threads" $(pkg-config --cflags --libs shortinterest)
 gcc $stress_flags -O1 -fsanitize=address -fno-omit-frame-pointer bindings/c/tests/stress.c -o "$out/stress_asan" \
     $(pkg-config --cflags --libs shortinterest)
 pass "consumers build with pkg-config"
 
-build/bin/shortinterest serve --fixture Tests/fixtures/histories.json --port 0 > "$out/serve.out" 2> "$out/serve.log" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q listening "$out/serve.out" && break; sleep 0.1; done
-port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve.out")
-[ -n "$port" ] || { echo "gateway did not start:"; cat "$out/serve.log"; exit 1; }
+start_gateway serve --fixture Tests/fixtures/histories.json
+port=$gateway_port
 
 # 16 threads x 10,000 calls on one client, some invalid, closed while calls
 # are in flight: plainly, then under AddressSanitizer with LeakSanitizer.
@@ -53,7 +45,7 @@ else
     fail "stress under AddressSanitizer/LeakSanitizer"; grep -A20 "Sanitizer" "$out/stress_asan.out" | head -40
 fi
 
-for program in abi_checks histories; do
+for program in abi_checks histories config_threads; do
     if "$out/$program" 127.0.0.1 "$port" > "$out/$program.out"; then pass "$program: $(tail -1 "$out/$program.out")"; else fail "$program"; grep -v '^ok' "$out/$program.out"; fi
 done
 
@@ -77,10 +69,8 @@ if "$out/history" 127.0.0.1 "$port" US.NOPE 2> "$out/history_nope.err" >/dev/nul
 
 # A cache answers a repeated whole history without OpenD: read it once, stop
 # the gateway, read it again.
-build/bin/shortinterest serve --fixture Tests/fixtures/histories.json --port 0 > "$out/serve_cache.out" 2>/dev/null &
-cache_server=$!
-for _ in $(seq 100); do grep -q listening "$out/serve_cache.out" && break; sleep 0.1; done
-cache_port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve_cache.out")
+start_gateway serve_cache --fixture Tests/fixtures/histories.json
+cache_server=$gateway_pid cache_port=$gateway_port
 rm -f "$out/cache.sqlite"*
 "$out/histories" 127.0.0.1 "$cache_port" "$out/cache.sqlite" > "$out/cache1.out" || true
 kill $cache_server; wait $cache_server 2>/dev/null || true
@@ -98,30 +88,40 @@ build/bin/shortinterest ingest reference samples/reference.csv --store "$store" 
 "$out/history" --store "$store" HK.00700 4 > "$out/history_store.out"
 expect "store: HK.00700 from public files, 10 rows in 3 pages" "$out/history_store.out" '^HK\.00700: 10 rows in 3 pages$'
 expect "store: the seed's newest row, derived fields included" "$out/history_store.out" '^2026-04-30 ts=1777478400 short=51480638 ratio=0\.56 close=467\.8 last=479\.2$'
-build/bin/shortinterest serve --store "$store" --port 0 > "$out/serve_store.out" 2> "$out/serve_store.log" &
-store_server=$!
-trap 'kill $server $store_server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q listening "$out/serve_store.out" && break; sleep 0.1; done
-store_port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/serve_store.out")
+start_gateway serve_store --store "$store"
+store_port=$gateway_port
 "$out/history" 127.0.0.1 "$store_port" HK.00700 4 > "$out/history_gateway.out"
 if cmp -s "$out/history_store.out" "$out/history_gateway.out"; then pass "gateway over the store answers as the store does"; else fail "gateway over the store"; diff "$out/history_store.out" "$out/history_gateway.out" | head; fi
 if "$out/history" --store "$out/no-such-store.sqlite" HK.00700 2> "$out/nostore.err"; then fail "a missing store fails"; else
     expect "a missing store is SI_ERR_STORE-clear" "$out/nostore.err" 'no store at'; fi
 
 if command -v valgrind >/dev/null; then
+    # valgrind_lost NAME COMMAND...: "BYTES BLOCKS" definitely lost when COMMAND runs under valgrind.
+    valgrind_lost() {
+        local name=$1
+        shift
+        valgrind --leak-check=full "$@" > /dev/null 2> "$out/valgrind_$name.log" || true
+        sed -n 's/.*definitely lost: \([0-9,]*\) bytes in \([0-9,]*\) blocks.*/\1 \2/p' "$out/valgrind_$name.log"
+    }
     # 10 pages of one row, read 100 times: 1,000 calls, no rate limit (a local gateway).
-    valgrind --leak-check=full \
-        "$out/history" 127.0.0.1 "$port" HK.00700 1 100 0 > /dev/null 2> "$out/valgrind.log" || true
-    lost=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes in \([0-9,]*\) blocks.*/\1 \2/p' "$out/valgrind.log")
+    lost=$(valgrind_lost history "$out/history" 127.0.0.1 "$port" HK.00700 1 100 0)
     if [ "$lost" = "0 0" ]; then
-        pass "valgrind: 1,000 calls, 0 bytes definitely lost"
+        pass "valgrind history: 1,000 calls, 0 bytes definitely lost"
     elif [ "$lost" = "32 1" ]; then
-        # Seen in about 1 run of 10, whatever the number of calls: one block of
-        # an event-loop thread still tearing down the last call when main()
-        # returns. A leak per call would show as hundreds of blocks here.
-        pass "valgrind: 1,000 calls, no loss per call (one 32-byte block at exit: known teardown race)"
+        # In about 1 run of 15, whatever the number of calls: the weak-reference
+        # side table of the client (its [weak self] callbacks), when main()
+        # returns while an event-loop thread is still releasing the closed
+        # client; the object points to it only in encoded form. See
+        # RELIABILITY.md. A leak per call would show as hundreds of blocks.
+        pass "valgrind history: 1,000 calls, no loss per call (the client's 32-byte side table at exit)"
     else
-        fail "valgrind: definitely lost $lost (bytes blocks)"
+        fail "valgrind history: definitely lost $lost (bytes blocks)"
+    fi
+    lost=$(valgrind_lost json_table "$out/json_table" 127.0.0.1 "$port" US.HOLES)
+    if [ "$lost" = "0 0" ] || [ "$lost" = "32 1" ]; then
+        pass "valgrind json_table: definitely lost ${lost/ / bytes in } blocks"
+    else
+        fail "valgrind json_table: definitely lost $lost (bytes blocks)"
     fi
 else
     fail "valgrind is not installed"
