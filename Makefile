@@ -13,7 +13,7 @@ RELEASE := $(SWIFT) build -c release --scratch-path .build-release -Xswiftc -sta
 LIB_LINK := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinker -soname=libshortinterest.so.$(SOVERSION) \
             -Xlinker --strip-all -Xlinker -z -Xlinker defs
 
-.PHONY: all setup python-setup lib cli demo test test-swift test-c test-python clean install
+.PHONY: all setup python-setup lib cli demo test test-swift test-c test-python bench clean install
 .PHONY: lib-tsan lib-asan test-sanitizers
 
 all: lib cli
@@ -80,6 +80,19 @@ test-sanitizers: setup cli lib-tsan lib-asan
 
 test-python: python-setup lib cli
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+# The benchmark programs (bench/c) in build/bench; bench/*/*.py run them
+# (BENCHMARKS.md has the commands). Not part of `make test`: timings on a
+# shared machine are no pass/fail signal.
+BENCH_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pthread
+BENCH_LIB := -I$(CURDIR)/include -L$(CURDIR)/build/lib -Wl,-rpath,$(CURDIR)/build/lib -lshortinterest
+
+bench: lib cli
+	mkdir -p build/bench
+	$(CC) $(BENCH_CFLAGS) bench/c/floor.c -o build/bench/floor -lcrypto
+	$(CC) $(BENCH_CFLAGS) bench/c/api_calls.c -o build/bench/api_calls $(BENCH_LIB)
+	$(CC) $(BENCH_CFLAGS) bench/c/store_latency.c -o build/bench/store_latency $(BENCH_LIB)
+	$(CC) $(BENCH_CFLAGS) -I$(CURDIR)/include bench/c/dlopen_first.c -o build/bench/dlopen_first -ldl
 
 clean:
 	rm -rf .build .build-release .build-tsan .build-asan build

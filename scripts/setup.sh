@@ -4,7 +4,7 @@
 set -euo pipefail
 
 missing=()
-for pkg in libjansson-dev pkg-config valgrind libasan8; do
+for pkg in libjansson-dev pkg-config valgrind libasan8 libssl-dev; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,36 @@
+/* The client set-up shared by the benchmark programs that call the library. */
+#ifndef BENCH_CLIENT_H
+#define BENCH_CLIENT_H
+
+#include <shortinterest.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_clock.h"
+
+/* Opens a client on "HOST PORT" or "--store PATH" (argv[0], argv[1]) with the
+ * rate limit off: these benchmarks call a local gateway or store. Exits on failure. */
+static inline si_client *open_bench_client(char **target) {
+    si_config *config = si_config_new();
+    si_status configured = strcmp(target[0], "--store") == 0 ? si_config_set_store(config, target[1])
+                                                             : si_config_set_opend(config, target[0], atoi(target[1]));
+    si_client *client = NULL;
+    if (configured != SI_OK || si_config_set_rate_limit(config, 0, 30000, SI_RATE_LIMIT_WAIT, 0) != SI_OK ||
+        si_client_open(config, &client) != SI_OK) {
+        fprintf(stderr, "error: %s\n", si_error_last()->message);
+        exit(1);
+    }
+    si_config_free(config);
+    return client;
+}
+
+/* Exits with the library's message when status is a failure. */
+static inline void check(si_status status, const char *what) {
+    if (status != SI_OK) {
+        fprintf(stderr, "error: %s: %s: %s\n", what, si_status_name(status), si_error_last()->message);
+        exit(1);
+    }
+}
+
+#endif

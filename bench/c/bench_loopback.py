@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The loopback floor against the C API's struct and JSON paths, and the
+client's decoding cost per row.
+
+    make bench && python3 bench/c/bench_loopback.py [--runs 7] [--calls 4000] [--code US.AAPL]
+
+Starts one loopback `shortinterest serve --fixture` (60 full rows per code,
+the fixture of bench/python) and, in each run, measures on it in turn:
+
+- floor: build/bench/floor, a C client without the library sending one
+  pre-encoded 3249 frame and reading the whole reply, undecoded;
+- struct: build/bench/api_calls ... struct (si_get_page + si_page_free);
+- json: build/bench/api_calls ... json (si_get_page_json + si_string_free);
+
+for num 1, 10 and 50, sequentially (1 thread) and from 8 threads (the floor
+with 8 connections; the library with 8 threads sharing one client, as its
+header allows). Prints the medians of the runs as markdown tables.
+
+Decoding: every program also reports its own process's CPU time, which
+excludes the gateway (another process). The client CPU per call at num 50
+minus num 1, divided by the 49 extra rows, is the client's cost per row;
+the floor's own slope (receiving the bigger reply) is shown beside it.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from runs import REPO, machine, require_programs, run_program, summary  # noqa: E402
+from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
+
+CLIENTS = ("floor", "struct", "json")
+
+
+def measure(client, host, port, code, num, calls, threads, floor, api_calls):
+    if client == "floor":
+        return run_program([floor, host, port, code, num, calls, threads])
+    return run_program([api_calls, host, port, code, num, calls, threads, client])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=7, help="runs, at least 5 (default 7)")
+    ap.add_argument("--calls", type=int, default=4000, help="calls per measurement (default 4000)")
+    ap.add_argument("--code", default="US.AAPL", help="US.AAPL or HK.00700 (default US.AAPL)")
+    args = ap.parse_args()
+    if args.runs < 5:
+        ap.error("--runs must be at least 5")
+    floor, api_calls = require_programs("floor", "api_calls")
+
+    settings = [(num, threads) for num in (1, 10, 50) for threads in (1, 8) if num != 1 or threads == 1]
+    results = {}   # (client, num, threads) -> list of outputs
+    with tempfile.TemporaryDirectory() as tmp:
+        fixture = Path(tmp) / "bench-fixture.json"
+        bench_fixture(fixture)
+        server = start_server(fixture=fixture)
+        try:
+            for run in range(args.runs):
+                for num, threads in settings:
+                    for client in CLIENTS:     # in turn, so that drift on a shared machine hits all alike
+                        out = measure(client, server.host, server.port, args.code, num, args.calls, threads,
+                                      floor, api_calls)
+                        results.setdefault((client, num, threads), []).append(out)
+                print("run %d of %d done" % (run + 1, args.runs), file=sys.stderr)
+        finally:
+            stop_server(server)
+
+    print("Command: `python3 bench/c/bench_loopback.py --runs %d --calls %d --code %s`; %s; "
+          "medians of %d runs x %d calls, one loopback `shortinterest serve --fixture`."
+          % (args.runs, args.calls, args.code, machine(), args.runs, args.calls))
+    print()
+    print("| num | threads | client | calls/s (median) | min | max | µs/call | of the floor | client CPU µs/call |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for num, threads in settings:
+        floor_rate = summary([o["calls_per_second"] for o in results[("floor", num, threads)]])[0]
+        for client in CLIENTS:
+            outs = results[(client, num, threads)]
+            rate, low, high = summary([o["calls_per_second"] for o in outs])
+            cpu = summary([o["cpu_seconds"] / o["calls"] * 1e6 for o in outs])[0]
+            print("| %d | %d | %s | %.0f | %.0f | %.0f | %.1f | %.2f | %.1f |"
+                  % (num, threads, client, rate, low, high, 1e6 / rate, rate / floor_rate, cpu))
+    print()
+    rows = {num: results[("struct", num, 1)][0]["rows"] for num in (1, 50)}
+    print("Client CPU per row, sequential, (num 50 - num 1) / %d rows:" % (rows[50] - rows[1]))
+    print()
+    print("| client | CPU µs/call num 1 | CPU µs/call num 50 | ns/row |")
+    print("|---|---:|---:|---:|")
+    for client in CLIENTS:
+        cpu = {num: summary([o["cpu_seconds"] / o["calls"] * 1e6 for o in results[(client, num, 1)]])[0]
+               for num in (1, 50)}
+        print("| %s | %.1f | %.1f | %.0f |" % (client, cpu[1], cpu[50], (cpu[50] - cpu[1]) * 1e3 / (rows[50] - rows[1])))
+
+
+if __name__ == "__main__":
+    main()

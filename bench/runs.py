@@ -1,0 +1,39 @@
+"""What the benchmark drivers share: running a bench program that prints one
+line of key=value pairs, and summarising runs (median, min, max)."""
+
+import os
+import platform
+import statistics
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH_BIN = REPO / "build" / "bench"
+
+
+def require_programs(*names):
+    """The paths of build/bench programs; exits with how to build them when one is missing."""
+    paths = [BENCH_BIN / name for name in names]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise SystemExit("missing %s: run `make bench` first" % ", ".join(missing))
+    return paths
+
+
+def run_program(args):
+    """Runs a bench program and returns its key=value output line as a dict of floats."""
+    out = subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True).stdout
+    line = out.strip().splitlines()[-1]
+    return {key: float(value) for key, value in (pair.split("=", 1) for pair in line.split())}
+
+
+def summary(values):
+    """(median, min, max) of a list of numbers."""
+    return statistics.median(values), min(values), max(values)
+
+
+def machine():
+    """One line naming the machine, for the tables' captions."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return "%s, %d CPUs, %s %s" % (model, os.cpu_count(), platform.system(), platform.release())
