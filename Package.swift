@@ -57,7 +57,10 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
-        .testTarget(name: "ShortInterestStoreTests", dependencies: ["ShortInterestStore", "ShortInterest", "PublicData"]),
+        .testTarget(
+            name: "ShortInterestStoreTests",
+            dependencies: ["ShortInterestStore", "ShortInterest", "PublicData", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
         // `shortinterest serve`: an OpenD-compatible server over any source.
         .target(
             name: "ShortInterestGateway",

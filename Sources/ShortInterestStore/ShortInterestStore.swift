@@ -83,20 +83,34 @@ public final class ShortInterestStore: SynchronousShortInterestSource {
         func run(_ sql: String) async throws(ShortInterestError) -> [SQLiteRow] {
             try await query(sql, on: connection, path: path)
         }
+        func schemaVersion() async throws(ShortInterestError) -> Int {
+            try await run("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+        }
         // WAL lets a gateway keep reading while `shortinterest ingest` writes.
         _ = try await run("PRAGMA journal_mode = WAL")
         _ = try await run("PRAGMA busy_timeout = 5000")
-        let version = try await run("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
-        switch version {
-        case 0:
-            for statement in StoreSchema.create {
+        guard try await schemaVersion() != StoreSchema.version else { return }
+        // Upgrading takes the write lock; another process may have upgraded
+        // the store meanwhile, so the version is read again under it.
+        _ = try await run("BEGIN IMMEDIATE")
+        do throws(ShortInterestError) {
+            let version = try await schemaVersion()
+            let statements: [String]
+            switch version {
+            case 0: statements = StoreSchema.create
+            case 1: statements = StoreSchema.dayIndexes
+            case StoreSchema.version: statements = []
+            default:
+                throw .store("store \(path) has schema version \(version); this library reads version \(StoreSchema.version)")
+            }
+            for statement in statements {
                 _ = try await run(statement)
             }
             _ = try await run("PRAGMA user_version = \(StoreSchema.version)")
-        case StoreSchema.version:
-            break
-        default:
-            throw .store("store \(path) has schema version \(version); this library reads version \(StoreSchema.version)")
+            _ = try await run("COMMIT")
+        } catch {
+            _ = try? await run("ROLLBACK")
+            throw error
         }
     }
 }

@@ -3,9 +3,19 @@
 /// Rows are keyed by market (one table each), symbol and trading day. A NULL
 /// column is an absent field: it is never written as 0 and never read as 0.
 enum StoreSchema {
-    static let version = 1
+    static let version = 2
 
-    static let create = [
+    static let create = tables + dayIndexes
+
+    /// Version 2: an ingest replaces whole days and derives fields for them;
+    /// without these, each file scanned the whole table (0.62 s for one FINRA
+    /// file into a 20-year store, 0.07 s into an empty one).
+    static let dayIndexes = [
+        "CREATE INDEX IF NOT EXISTS us_short_interest_day ON us_short_interest (day)",
+        "CREATE INDEX IF NOT EXISTS hk_short_interest_day ON hk_short_interest (day)",
+    ]
+
+    private static let tables = [
         """
         CREATE TABLE us_short_interest (
             symbol TEXT NOT NULL,

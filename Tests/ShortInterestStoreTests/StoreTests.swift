@@ -3,6 +3,7 @@ import FoundationEssentials
 import PublicData
 import ShortInterest
 import ShortInterestStore
+import SQLiteNIO
 import Synchronization
 import Testing
 
@@ -318,6 +319,37 @@ private func readAll(_ store: ShortInterestStore, _ code: String, num: Int) asyn
             }
         }
         await store.close()
+    }
+
+    @Test func aVersion1StoreGainsItsDayIndexesAndKeepsItsRows() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let store = try await scratch.store()
+        try await store.ingestFINRA(files: [try scratch.file("a.csv", [finraHeader, finraLine("AAA", "2026-04-30", short: 100)].joined(separator: "\n"))])
+        await store.close()
+        func rewrite(_ statements: [String]) async throws -> [SQLiteRow] {
+            let connection = try await SQLiteConnection.open(storage: .file(path: scratch.storePath))
+            var rows: [SQLiteRow] = []
+            for statement in statements {
+                rows = try await connection.query(statement)
+            }
+            try await connection.close()
+            return rows
+        }
+        // As the previous release left it.
+        _ = try await rewrite(["DROP INDEX us_short_interest_day", "DROP INDEX hk_short_interest_day", "PRAGMA user_version = 1"])
+
+        let reopened = try await ShortInterestStore.open(path: scratch.storePath)
+        #expect(try await reopened.page(code: "US.AAA").usRows.map(\.sharesShort) == [100])
+        await reopened.close()
+        let indexes = try await rewrite(["SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_day' ORDER BY name"])
+        #expect(indexes.compactMap { $0.column("name")?.string } == ["hk_short_interest_day", "us_short_interest_day"])
+        #expect(try await rewrite(["PRAGMA user_version"]).first?.column("user_version")?.integer == 2)
+
+        _ = try await rewrite(["PRAGMA user_version = 3"])
+        await #expect(throws: ShortInterestError.store("store \(scratch.storePath) has schema version 3; this library reads version 2")) {
+            try await ShortInterestStore.open(path: scratch.storePath)
+        }
     }
 
     @Test func aMissingStoreIsAClearErrorNotAnEmptyOne() async throws {
