@@ -20,7 +20,12 @@ start_gateway() {
     build/bin/shortinterest serve "$@" --port 0 > "$out/$name.out" 2> "$out/$name.log" &
     gateway_pid=$!
     gateway_pids+=("$gateway_pid")
-    for _ in $(seq 100); do grep -q listening "$out/$name.out" && break; sleep 0.1; done
-    gateway_port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/$name.out")
+    # Until the whole line is there (ends with a newline), never a part of it.
+    for _ in $(seq 100); do
+        gateway_port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$out/$name.out")
+        [ -n "$gateway_port" ] && [ -z "$(tail -c 1 "$out/$name.out")" ] && break
+        gateway_port=
+        sleep 0.1
+    done
     [ -n "$gateway_port" ] || { echo "gateway $name did not start:"; cat "$out/$name.log"; exit 1; }
 }
