@@ -66,3 +66,16 @@ test-python: python-setup lib cli
 
 clean:
 	rm -rf .build .build-release build
+
+# A short libFuzzer run of every target, in `make test` (scripts/fuzz.sh;
+# the long runs are in RELIABILITY.md). Kept in its own lines, prerequisites
+# added to `test` and `clean` here, so the lines above stay as they were.
+.PHONY: test-fuzz clean-fuzz
+test: test-fuzz
+clean: clean-fuzz
+
+test-fuzz:
+	./scripts/fuzz.sh all 60
+
+clean-fuzz:
+	rm -rf .build-fuzz
