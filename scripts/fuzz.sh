@@ -20,6 +20,7 @@ fuzzer=$scratch/release/ShortInterestFuzzer
 # Swift's backtracer would hold a crashing fuzzer for 30 s and more; libFuzzer
 # prints its own stack.
 export SWIFT_BACKTRACE=enable=no
+export LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan-suppressions.txt
 
 # SwiftPM's --sanitize flags reach swiftc as two -sanitize= options in an
 # order that varies from one build to the next, and swiftc keeps only the
@@ -52,7 +53,7 @@ case "${1:-}" in
         build
         mkdir -p "$scratch/merged/$target"
         rm -rf "${scratch:?}/merged/$target"/*
-        SHORTINTEREST_FUZZ_TARGET=$target "$fuzzer" -merge=1 "$scratch/merged/$target" \
+        SHORTINTEREST_FUZZ_TARGET=$target "$fuzzer" -set_cover_merge=1 "$scratch/merged/$target" \
             "fuzz/corpus/$target" "$scratch/corpus/$target"
         rm -rf "fuzz/corpus/$target" && mkdir -p "fuzz/corpus/$target"
         cp "$scratch/merged/$target"/* "fuzz/corpus/$target/"
