@@ -14,7 +14,7 @@ LIB_LINK := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinker -soname=lib
             -Xlinker --strip-all -Xlinker -z -Xlinker defs
 
 .PHONY: all setup python-setup lib cli demo test test-swift test-c test-python bench clean install
-.PHONY: lib-tsan lib-asan test-sanitizers
+.PHONY: lib-tsan lib-asan test-sanitizers test-fuzz
 
 all: lib cli
 
@@ -65,7 +65,7 @@ python-setup:
 demo: setup python-setup lib cli
 	./scripts/demo.sh
 
-test: setup test-swift test-c test-python test-sanitizers
+test: setup test-swift test-c test-python test-sanitizers test-fuzz
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -77,6 +77,11 @@ test-c: lib cli
 # The C stress program and consumers with the instrumented libraries.
 test-sanitizers: setup cli lib-tsan lib-asan
 	./bindings/c/tests/sanitizers.sh
+
+# A short libFuzzer run of every target (scripts/fuzz.sh; the long runs are
+# in RELIABILITY.md).
+test-fuzz:
+	./scripts/fuzz.sh all 60
 
 test-python: python-setup lib cli
 	$(PYTHON) -m pytest bindings/python/tests -q
@@ -95,4 +100,4 @@ bench: lib cli
 	$(CC) $(BENCH_CFLAGS) -I$(CURDIR)/include bench/c/dlopen_first.c -o build/bench/dlopen_first -ldl
 
 clean:
-	rm -rf .build .build-release .build-tsan .build-asan build
+	rm -rf .build .build-release .build-tsan .build-asan .build-fuzz build

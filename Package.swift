@@ -14,6 +14,10 @@ let package = Package(
         // Swift runtime, si_* exports only, SONAME, stripped).
         .library(name: "shortinterest", type: .dynamic, targets: ["ShortInterestCABI"]),
         .executable(name: "shortinterest-cli", targets: ["ShortInterestCLI"]),
+        // The libFuzzer targets as plain functions of bytes, for fuzz/Package.swift
+        // (the fuzzer executable, which has no `main` of its own, so it cannot
+        // be built here) and for the test that replays the corpus. Not in the .so.
+        .library(name: "ShortInterestFuzzing", targets: ["ShortInterestFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -109,6 +113,18 @@ let package = Package(
         // trading-day timestamps. No I/O, no store: bytes in, typed rows out.
         .target(name: "PublicData", swiftSettings: strictImports),
         .testTarget(name: "PublicDataTests", dependencies: ["PublicData"]),
+        // What each fuzz target does with an input (see FuzzTarget.swift).
+        .target(
+            name: "ShortInterestFuzzing",
+            dependencies: [
+                "OpenDProtocol", "ShortInterest", "ShortInterestStore", "ShortInterestCABI", "PublicData", "CShortInterest",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictImports
+        ),
+        .testTarget(name: "ShortInterestFuzzingTests", dependencies: ["ShortInterestFuzzing"]),
         .testTarget(
             name: "ShortInterestTests",
             dependencies: [

@@ -2,6 +2,12 @@ import Crypto
 import CryptoExtras
 import FoundationEssentials
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Why a body could not be encrypted or decrypted; the codec adds which frame.
 public struct CipherFailure: Error {
     public let reason: String
@@ -35,6 +41,13 @@ public struct OpenDRSAKey: Sendable, Equatable {
     }
 
     public init(contentsOfFile path: String) throws(OpenDFrameError) {
+        // Foundation (Swift 6.3.1) leaks a 4 KiB buffer on every read of an
+        // empty file, which fuzzing si_config_set_encryption found: an empty
+        // file is refused without being read.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_size == 0, status.st_mode & S_IFMT == S_IFREG {
+            throw .badKey("RSA key file \(path) is empty")
+        }
         let pem: String
         do {
             pem = try String(contentsOfFile: path, encoding: .utf8)

@@ -1,4 +1,5 @@
 import CryptoExtras
+import FoundationEssentials
 import NIOCore
 import OpenDProtocol
 import ShortInterest
@@ -65,6 +66,15 @@ private func client(_ gateway: GatewayServer, _ encryption: OpenDEncryption?) th
 
     @Test func aKeyThatIsNotRSAIsRefused() {
         #expect(throws: OpenDFrameError.self) { try OpenDRSAKey(pem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
+    }
+
+    /// Found by fuzzing the C ABI (fuzz/regressions/cabi/empty-rsa-key-file):
+    /// reading an empty file leaked 4 KiB in Foundation on every call.
+    @Test func anEmptyKeyFileIsRefusedUnread() throws {
+        let path = FileManager.default.temporaryDirectory.appending(path: "empty-\(UInt64.random(in: 0...UInt64.max)).pem").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: OpenDFrameError.badKey("RSA key file \(path) is empty")) { try OpenDRSAKey(contentsOfFile: path) }
     }
 }
 

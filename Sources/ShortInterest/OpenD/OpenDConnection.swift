@@ -96,23 +96,12 @@ final class OpenDConnection: Sendable {
         hello.c2S.pushProtoFmt = 0
         hello.c2S.programmingLanguage = "Swift"
         return request(protoID: ProtoID.initConnect, message: hello).flatMapThrowing { frame in
-            let reply: InitConnect_Response = try frame.decodeReply()
-            guard reply.retType == 0 else {
-                throw ShortInterestError.rejected(retType: reply.retType, errCode: reply.hasErrCode ? reply.errCode : nil, message: reply.retMsg)
-            }
-            guard reply.hasS2C else {
-                throw ShortInterestError.protocolError("InitConnect reply carries no s2c")
-            }
-            if encryption != nil {
+            let agreement = try InitConnectAgreement(reply: frame, encrypted: encryption != nil)
+            if let cipher = agreement.bodyCipher {
                 // Every body after this reply is AES-encrypted with the key it carries.
-                do {
-                    self.handler.value.crypto.body = try OpenDBodyCipher(
-                        connAESKey: reply.s2C.connAeskey, cbcIV: reply.s2C.hasAesCbciv ? reply.s2C.aesCbciv : nil)
-                } catch {
-                    throw ShortInterestError.protocolError("InitConnect reply: \(error)")
-                }
+                self.handler.value.crypto.body = cipher
             }
-            self.keepAlive(everySeconds: reply.s2C.keepAliveInterval)
+            self.keepAlive(everySeconds: agreement.keepAliveInterval)
         }
     }
 
@@ -137,7 +126,7 @@ final class OpenDConnection: Sendable {
 
 extension OpenDFrame {
     /// The body as a reply message, with undecodable bodies reported as protocol errors.
-    func decodeReply<M: SwiftProtobuf.Message>(_ type: M.Type = M.self) throws(ShortInterestError) -> M {
+    package func decodeReply<M: SwiftProtobuf.Message>(_ type: M.Type = M.self) throws(ShortInterestError) -> M {
         guard bodyFormat == OpenDFrame.protobufFormat else {
             throw .protocolError("reply to proto \(protoID) is in body format \(bodyFormat), not protobuf")
         }

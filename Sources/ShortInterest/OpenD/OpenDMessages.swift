@@ -1,9 +1,11 @@
 public import OpenDProtocol
 
-// Translation between this library's types and OpenD's Qot_GetShortInterest messages.
+// Translation between this library's types and OpenD's messages. The decoding
+// of replies is `package` so that the fuzz targets (ShortInterestFuzzing) run
+// exactly what the client runs.
 
 extension PageRequest {
-    var openDRequest: QotGetShortInterest_Request {
+    package var openDRequest: QotGetShortInterest_Request {
         var request = QotGetShortInterest_Request()
         request.c2S.security.market = code.market.openDNumber
         request.c2S.security.code = code.symbol
@@ -15,7 +17,7 @@ extension PageRequest {
 
 extension ShortInterestPage {
     /// The page in OpenD's reply to `request`; OpenD's failures pass through unchanged.
-    init(openDReply frame: OpenDFrame, for request: PageRequest) throws(ShortInterestError) {
+    package init(openDReply frame: OpenDFrame, for request: PageRequest) throws(ShortInterestError) {
         let reply: QotGetShortInterest_Response = try frame.decodeReply()
         guard reply.retType == 0 else {
             throw .rejected(retType: reply.retType, errCode: reply.hasErrCode ? reply.errCode : nil, message: reply.retMsg)
@@ -28,6 +30,34 @@ extension ShortInterestPage {
             // OpenD's clients read an absent nextKey as the end.
             nextKey: s2c.hasNextKey ? s2c.nextKey : PageRequest.endKey
         )
+    }
+}
+
+/// What OpenD's InitConnect reply settles for a connection.
+package struct InitConnectAgreement: Sendable {
+    /// OpenD's keep-alive interval in seconds; 0 or less: no keep-alive.
+    package var keepAliveInterval: Int32
+    /// The AES cipher of every later body, when the connection is encrypted.
+    package var bodyCipher: OpenDBodyCipher?
+
+    package init(reply frame: OpenDFrame, encrypted: Bool) throws(ShortInterestError) {
+        let reply: InitConnect_Response = try frame.decodeReply()
+        guard reply.retType == 0 else {
+            throw .rejected(retType: reply.retType, errCode: reply.hasErrCode ? reply.errCode : nil, message: reply.retMsg)
+        }
+        guard reply.hasS2C else {
+            throw .protocolError("InitConnect reply carries no s2c")
+        }
+        keepAliveInterval = reply.s2C.keepAliveInterval
+        guard encrypted else {
+            bodyCipher = nil
+            return
+        }
+        do {
+            bodyCipher = try OpenDBodyCipher(connAESKey: reply.s2C.connAeskey, cbcIV: reply.s2C.hasAesCbciv ? reply.s2C.aesCbciv : nil)
+        } catch {
+            throw .protocolError("InitConnect reply: \(error)")
+        }
     }
 }
 
