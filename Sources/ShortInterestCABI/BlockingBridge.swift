@@ -19,13 +19,19 @@ private func executor(for source: (any ShortInterestSource)?) -> any TaskExecuto
 
 /// Blocks the calling (C) thread until `body` has run to its end, on the
 /// executor `source` prefers.
+///
+/// `body`, and what it captures, is released before the caller wakes: the
+/// caller then holds the last reference to a source it is closing, so the
+/// source is gone when `si_client_close` returns, not a moment later on an
+/// event-loop thread, racing the host's exit.
 func blocking<T: Sendable>(on source: (any ShortInterestSource)? = nil,
                            _ body: @escaping @Sendable () async throws(ShortInterestError) -> T) -> Result<T, ShortInterestError> {
     let done = DispatchSemaphore(value: 0)
     let outcome = ResultSlot<T>()
+    let work = WorkSlot(body)
     Task(executorPreference: executor(for: source)) {
         do throws(ShortInterestError) {
-            outcome.value = .success(try await body())
+            outcome.value = .success(try await work.take()())
         } catch {
             outcome.value = .failure(error)
         }
@@ -33,6 +39,19 @@ func blocking<T: Sendable>(on source: (any ShortInterestSource)? = nil,
     }
     done.wait()
     return outcome.value!
+}
+
+/// Hands a body to its task once, so that the task's closure does not keep it.
+private final class WorkSlot<T: Sendable>: @unchecked Sendable {
+    private var body: (@Sendable () async throws(ShortInterestError) -> T)?
+
+    init(_ body: @escaping @Sendable () async throws(ShortInterestError) -> T) { self.body = body }
+
+    /// Called once, by the one task that runs the body.
+    func take() -> @Sendable () async throws(ShortInterestError) -> T {
+        defer { body = nil }
+        return body!
+    }
 }
 
 /// Like ``blocking(_:)``, but `body` may post events, which `handle` receives
