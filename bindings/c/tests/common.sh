@@ -17,6 +17,9 @@ trap 'kill "${gateway_pids[@]}" 2>/dev/null || true' EXIT
 start_gateway() {
     local name=$1
     shift
+    # Made here, so that the loop below never reads a file the background
+    # shell has not opened yet (sed would fail, and set -e end the script).
+    : > "$out/$name.out"
     build/bin/shortinterest serve "$@" --port 0 > "$out/$name.out" 2> "$out/$name.log" &
     gateway_pid=$!
     gateway_pids+=("$gateway_pid")
