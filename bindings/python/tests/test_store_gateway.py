@@ -2,7 +2,7 @@
 ingest`) -> this package reading it directly, and `shortinterest serve` over
 it read by futu-api (the reference client) and by this package over OpenD's
 protocol.  HK.00700 must come out as OpenD's own answer in the seed document,
-whose table is read from the document itself."""
+whose table is read from a verbatim copy of it (Tests/fixtures)."""
 
 import re
 import subprocess
@@ -12,7 +12,7 @@ from pandas.testing import assert_frame_equal
 
 from conftest import REPO, SERVER_BIN, futu_context, start_server, stop_server
 
-SEED = REPO.parent / "shared" / "spec" / "get_short_interest.seed.txt"
+SEED = REPO / "Tests" / "fixtures" / "opend-hk00700-seed.txt"
 HK_COLUMNS = ["timestamp", "timestamp_str", "aggregated_short", "aggregated_short_ratio", "close_price", "last_close_price"]
 
 
