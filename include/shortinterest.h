@@ -49,7 +49,12 @@
  * THREADING
  *   Every function may be called from any thread.  One client may be used
  *   from many threads at once: their requests share one connection and are
- *   in flight together.  The last-error record (si_error_last) is per thread.
+ *   in flight together.  A page call does its I/O on the calling thread (it
+ *   sends its request and, while no other caller does, reads the replies of
+ *   all), so it costs one round trip and no hand-off to another thread.  The
+ *   library keeps a few threads of its own for timers (OpenD's keep-alive)
+ *   and for si_get_history / si_get_histories.  The last-error record
+ *   (si_error_last) is per thread.
  *
  * OWNERSHIP
  *   Everything the library hands out is freed by the library's own function

@@ -2,11 +2,10 @@ import NIOCore
 
 /// Runs the jobs of Swift tasks on a NIO event loop.
 ///
-/// A task that waits on NIO futures of a connection is cheapest on that
-/// connection's own event loop: its request, the reply and its resumption
-/// stay on one thread instead of hopping between it and Swift's cooperative
-/// pool. The C bridge also needs it to stay off that pool (see
-/// shared/guides/swift-c-abi.md).
+/// The gateway answers each request on its channel's own event loop, so the
+/// request, the answer and the task's resumption stay on one thread instead
+/// of hopping between it and Swift's cooperative pool. The C bridge needs
+/// its tasks off that pool too (see shared/guides/swift-c-abi.md).
 public final class EventLoopTaskExecutor: TaskExecutor {
     public let eventLoop: any EventLoop
 

@@ -1,5 +1,5 @@
 /// Something that answers short-interest page requests: an OpenD gateway
-/// (``OpenDClient``) or, later, a local store.
+/// (``OpenDClient``) or a local store.
 ///
 /// Requests reach a source already validated; ``page(_:)`` answers the page
 /// past the end of a history itself, so sources never see it.
@@ -10,23 +10,20 @@ public protocol ShortInterestSource: Sendable {
     /// Releases the source's resources. Pending and later requests fail with
     /// ``ShortInterestError/disconnected(_:)``. Closing twice is harmless.
     func close() async
-
-    /// Where tasks that call this source run best (an OpenD client's own
-    /// event loop), or nil for no preference.
-    var preferredExecutor: (any TaskExecutor)? { get }
 }
 
-extension ShortInterestSource {
-    public var preferredExecutor: (any TaskExecutor)? { nil }
-}
-
-/// A source that answers from local data on the calling thread, without
-/// waiting for a network or another thread: a local store.
+/// A source that can answer on the calling thread, without handing the
+/// request to another thread: a local store reads its file, an OpenD client
+/// does its own I/O.
 ///
 /// Callers that block anyway, such as the C ABI, ask it through
-/// ``pageSynchronously(_:)`` and skip the hop to an event loop and back.
+/// ``pageSynchronously(_:)`` and skip the hop to another thread and back.
+/// Its default ``ShortInterestSource/fetchPage(_:)`` answers in the calling
+/// task, for sources that never wait long; a source that does (OpenD)
+/// implements it itself.
 public protocol SynchronousShortInterestSource: ShortInterestSource {
-    /// Fetches one page now. `request.isPastEnd` is always false here.
+    /// Fetches one page, blocking the calling thread until it is there.
+    /// `request.isPastEnd` is always false here.
     func fetchPageSynchronously(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage
 }
 

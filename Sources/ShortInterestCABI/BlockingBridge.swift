@@ -7,29 +7,27 @@ import Synchronization
 private let bridgeExecutors = MultiThreadedEventLoopGroup.singleton.makeIterator().map(EventLoopTaskExecutor.init)
 private let nextBridgeExecutor = Atomic<Int>(0)
 
-/// An event loop's executor for work of `source`: its own when it has one.
+/// An event loop's executor, in turn.
 ///
 /// A blocked C caller waits for a task that must not need Swift's
 /// cooperative pool (which the caller may be starving); an event loop
 /// never does.
-private func executor(for source: (any ShortInterestSource)?) -> any TaskExecutor {
-    source?.preferredExecutor
-        ?? bridgeExecutors[nextBridgeExecutor.wrappingAdd(1, ordering: .relaxed).oldValue % bridgeExecutors.count]
+private func nextExecutor() -> any TaskExecutor {
+    bridgeExecutors[nextBridgeExecutor.wrappingAdd(1, ordering: .relaxed).oldValue % bridgeExecutors.count]
 }
 
-/// Blocks the calling (C) thread until `body` has run to its end, on the
-/// executor `source` prefers.
+/// Blocks the calling (C) thread until `body` has run to its end on an
+/// event loop.
 ///
 /// `body`, and what it captures, is released before the caller wakes: the
 /// caller then holds the last reference to a source it is closing, so the
 /// source is gone when `si_client_close` returns, not a moment later on an
 /// event-loop thread, racing the host's exit.
-func blocking<T: Sendable>(on source: (any ShortInterestSource)? = nil,
-                           _ body: @escaping @Sendable () async throws(ShortInterestError) -> T) -> Result<T, ShortInterestError> {
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(ShortInterestError) -> T) -> Result<T, ShortInterestError> {
     let done = DispatchSemaphore(value: 0)
     let outcome = ResultSlot<T>()
     let work = WorkSlot(body)
-    Task(executorPreference: executor(for: source)) {
+    Task(executorPreference: nextExecutor()) {
         do throws(ShortInterestError) {
             outcome.value = .success(try await work.take()())
         } catch {
@@ -58,11 +56,10 @@ private final class WorkSlot<T: Sendable>: @unchecked Sendable {
 /// on the calling thread while it waits: C callbacks then run on the
 /// caller's thread, never on an event loop, so a callback may call back
 /// into the library.
-func blocking<T: Sendable, Event: Sendable>(on source: any ShortInterestSource,
-                                           posting body: @escaping @Sendable (_ post: @escaping @Sendable (Event) -> Void) async -> T,
+func blocking<T: Sendable, Event: Sendable>(posting body: @escaping @Sendable (_ post: @escaping @Sendable (Event) -> Void) async -> T,
                                            handle: (Event) -> Void) -> T {
     let mailbox = Mailbox<Event, T>()
-    Task(executorPreference: executor(for: source)) {
+    Task(executorPreference: nextExecutor()) {
         let result = await body { mailbox.post(.event($0)) }
         mailbox.post(.done(result))
     }

@@ -200,7 +200,7 @@ public func si_client_open(_ config: OpaquePointer?, _ outClient: UnsafeMutableP
 @_cdecl("si_client_close")
 public func si_client_close(_ client: OpaquePointer?) {
     guard let client, let source = ClientHandles.remove(client) else { return }
-    _ = blocking(on: source) { await source.close() }
+    _ = blocking { await source.close() }
 }
 
 // MARK: Pages
@@ -267,7 +267,7 @@ public func si_get_history(_ client: OpaquePointer?, _ code: UnsafePointer<CChar
     } catch {
         return fail(error)
     }
-    let result = blocking(on: source) { () async throws(ShortInterestError) in
+    let result = blocking { () async throws(ShortInterestError) in
         try await source.wholeHistory(code: securityCode, maxPages: Int(maxPages))
     }
     switch result {
@@ -303,7 +303,7 @@ public func si_get_histories(_ client: OpaquePointer?, _ codes: UnsafePointer<Un
         return fail(error)
     }
     let codeList = codeTexts
-    let results = blocking(on: source, posting: { post in
+    let results = blocking(posting: { post in
         await source.wholeHistories(codes: codeList, maxPages: Int(maxPages), progress: post)
     }, handle: { (event: HistoryProgress) in
         guard let progress else { return }
@@ -384,10 +384,10 @@ private func fetch(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ ne
     } catch {
         return .failure(error)
     }
-    if let local = source as? any SynchronousShortInterestSource {
-        return Result { () throws(ShortInterestError) in try local.pageSynchronously(request) }
+    if let synchronous = source as? any SynchronousShortInterestSource {
+        return Result { () throws(ShortInterestError) in try synchronous.pageSynchronously(request) }
     }
-    return blocking(on: source) { () async throws(ShortInterestError) in try await source.page(request) }
+    return blocking { () async throws(ShortInterestError) in try await source.page(request) }
 }
 
 /// A caller's C string as a Swift string, refusing NULL and invalid UTF-8.

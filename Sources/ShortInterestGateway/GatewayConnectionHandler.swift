@@ -147,7 +147,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         Task(executorPreference: executor) {
             var reply = QotGetShortInterest_Response()
             do throws(ShortInterestError) {
-                try await limiter?.acquire(mode: .failFast, maxWait: .zero)
+                _ = try limiter?.reserveSlot(mode: .failFast, maxWait: .zero)
                 let page = try await source.page(request)
                 reply.retType = 0
                 reply.s2C = QotGetShortInterest_S2C(page)

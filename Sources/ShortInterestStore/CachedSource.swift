@@ -45,6 +45,4 @@ public final class CachedSource: ShortInterestSource {
         await upstream.close()
         await cache.close()
     }
-
-    public var preferredExecutor: (any TaskExecutor)? { upstream.preferredExecutor }
 }

@@ -1,7 +1,12 @@
-import NIOCore
 import NIOPosix
 import OpenDProtocol
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// A client of a Futu OpenD gateway, answering short-interest requests over
 /// OpenD's TCP protocol.
@@ -16,29 +21,38 @@ import Synchronization
 /// once, told apart by serial number. When the connection drops, pending
 /// requests fail with ``ShortInterestError/disconnected(_:)`` and the next
 /// request connects afresh.
-public final class OpenDClient: ShortInterestSource {
+///
+/// The client does its I/O on the thread that asks: ``pageSynchronously(_:)``
+/// blocks its caller for the round trip and nothing else (the C API and the
+/// Python binding call it), and ``page(_:)`` makes the round trip on a
+/// thread kept for such calls, so that no task's thread is blocked.
+public final class OpenDClient: SynchronousShortInterestSource {
     public let configuration: OpenDConfiguration
-    /// The loop every connection of this client lives on, and its executor.
-    private let eventLoop: any EventLoop
-    public let preferredExecutor: (any TaskExecutor)?
-    private let state = Mutex(State.idle)
     private let limiter: SlidingWindowLimiter?
+    private let state = Mutex(State.idle)
+    /// Held while a connection opens, so that callers arriving meanwhile wait
+    /// for it instead of opening their own.
+    private let opening = Mutex(())
 
     private enum State {
         case idle
-        case connecting(EventLoopFuture<OpenDConnection>)
         case connected(OpenDConnection)
         case closed
     }
 
-    /// - Parameter eventLoopGroup: where the connection's I/O runs; by default
-    ///   NIO's process-wide group, so that clients cost no threads of their own.
-    public init(configuration: OpenDConfiguration = OpenDConfiguration(),
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(ShortInterestError) {
+    /// Where ``page(_:)``'s round trips wait for OpenD, 8 at a time in the
+    /// process (OpenD allows 30 requests in 30 s, so more would only queue at
+    /// its rate limit); rate-limit waits happen before, in the task. Started
+    /// on first use.
+    private static let blockingCalls: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
+
+    public init(configuration: OpenDConfiguration = OpenDConfiguration()) throws(ShortInterestError) {
         try configuration.validate()
         self.configuration = configuration
-        self.eventLoop = eventLoopGroup.next()
-        self.preferredExecutor = EventLoopTaskExecutor(eventLoop)
         // OpenD counts requests as they arrive, and arrivals jitter: keep 1 % in hand.
         self.limiter = configuration.rateLimit.map { limit in
             SlidingWindowLimiter.shared(for: configuration.endpoint,
@@ -46,23 +60,63 @@ public final class OpenDClient: ShortInterestSource {
         }
     }
 
-    /// Sends the request within the rate limit; when OpenD still answers that
-    /// requests are too frequent (another program may share the account),
-    /// pauses and sends it again, at most `frequencyRetries` times.
+    /// Sends the request within the rate limit, blocking the calling thread
+    /// for the rate limit's wait and the round trip; when OpenD still answers
+    /// that requests are too frequent (another program may share the
+    /// account), pauses and sends it again, at most `frequencyRetries` times.
+    public func fetchPageSynchronously(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage {
+        var retries = 0
+        while true {
+            pauseThread(for: try waitForSlot())
+            do {
+                return try send(request)
+            } catch {
+                pauseThread(for: try pauseBeforeRetrying(after: error, retries: &retries))
+            }
+        }
+    }
+
+    /// ``fetchPageSynchronously(_:)`` for a task: it sleeps through the waits,
+    /// and the round trip runs on one of the client's blocking threads.
     public func fetchPage(_ request: PageRequest) async throws(ShortInterestError) -> ShortInterestPage {
         var retries = 0
         while true {
-            if let limiter {
-                try await limiter.acquire(mode: configuration.rateLimitMode, maxWait: configuration.rateLimitMaxWait)
+            let wait = try waitForSlot()
+            if wait > .zero {
+                // A cancelled sleep still holds its slot; sending early would break the limit.
+                try? await Task.sleep(for: wait)
             }
             do {
-                return try await send(request)
-            } catch let .rejected(retType, _, message) where retries < configuration.frequencyRetries
-                        && Self.isFrequencyLimit(retType: retType, message: message) {
-                retries += 1
-                try? await Task.sleep(for: (configuration.rateLimit ?? .openD).window / 4)
+                return try await Self.blockingCalls.runIfActive { try self.send(request) }
+            } catch let error as ShortInterestError {
+                let pause = try pauseBeforeRetrying(after: error, retries: &retries)
+                try? await Task.sleep(for: pause)
+            } catch {
+                throw .disconnected("request to OpenD failed: \(error)")
             }
         }
+    }
+
+    /// Reserves the next request slot and says how long until it.
+    private func waitForSlot() throws(ShortInterestError) -> Duration {
+        try limiter?.reserveSlot(mode: configuration.rateLimitMode, maxWait: configuration.rateLimitMaxWait) ?? .zero
+    }
+
+    /// The pause before sending again a request OpenD refused as too
+    /// frequent, or `error` itself when it is another error or retries are
+    /// used up.
+    private func pauseBeforeRetrying(after error: ShortInterestError, retries: inout Int) throws(ShortInterestError) -> Duration {
+        guard case let .rejected(retType, _, message) = error, retries < configuration.frequencyRetries,
+              Self.isFrequencyLimit(retType: retType, message: message) else {
+            throw error
+        }
+        retries += 1
+        return (configuration.rateLimit ?? .openD).window / 4
+    }
+
+    private func send(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage {
+        let reply = try connection().request(protoID: ProtoID.getShortInterest, message: request.openDRequest)
+        return try ShortInterestPage(openDReply: reply, for: request)
     }
 
     /// OpenD's answer past its limit: retType -1 and a message about frequency.
@@ -71,105 +125,64 @@ public final class OpenDClient: ShortInterestSource {
         return retType == -1 && (text.contains("frequen") || text.contains("too many") || message.contains("频率") || message.contains("频繁"))
     }
 
-    private func send(_ request: PageRequest) async throws(ShortInterestError) -> ShortInterestPage {
-        let reply: OpenDFrame
-        do {
-            let connection = try await connection().get()
-            reply = try await connection.request(protoID: ProtoID.getShortInterest, message: request.openDRequest).get()
-        } catch let error as ShortInterestError {
-            throw error
-        } catch {
-            throw .disconnected("request to OpenD failed: \(error)")
-        }
-        return try ShortInterestPage(openDReply: reply, for: request)
-    }
-
+    /// Ends the connection: requests in flight fail with "client closed", and
+    /// so does every later one. Returns at once.
     public func close() async {
         let previous = state.withLock { state in
             defer { state = .closed }
             return state
         }
-        let reason = ShortInterestError.disconnected("client closed")
-        switch previous {
-        case let .connected(connection):
-            connection.close(because: reason)
-            try? await connection.channel.closeFuture.get()
-        case let .connecting(future):
-            if let connection = try? await future.get() {
-                connection.close(because: reason)
-                try? await connection.channel.closeFuture.get()
-            }
-        case .idle, .closed:
-            break
+        if case let .connected(connection) = previous {
+            connection.close(because: .disconnected("client closed"))
         }
     }
 
-    /// The live connection, or the one being opened, or a new one.
-    private func connection() -> EventLoopFuture<OpenDConnection> {
-        enum Next {
-            case use(EventLoopFuture<OpenDConnection>)
-            case open(EventLoopPromise<OpenDConnection>)
-            case refuse
+    /// The live connection, or a new one.
+    private func connection() throws(ShortInterestError) -> OpenDConnection {
+        if let live = try liveConnection() {
+            return live
         }
-        let next = state.withLock { state -> Next in
+        return try opening.withLock { _ throws(ShortInterestError) in
+            if let live = try liveConnection() {
+                return live
+            }
+            let connection = try OpenDConnection.open(configuration)
+            let kept = state.withLock { state in
+                guard case .closed = state else {
+                    state = .connected(connection)
+                    return true
+                }
+                return false
+            }
+            guard kept else {
+                connection.close(because: .disconnected("client closed"))
+                throw .disconnected("client closed")
+            }
+            return connection
+        }
+    }
+
+    private func liveConnection() throws(ShortInterestError) -> OpenDConnection? {
+        try state.withLock { state throws(ShortInterestError) in
             switch state {
             case let .connected(connection) where connection.isUsable:
-                return .use(connection.channel.eventLoop.makeSucceededFuture(connection))
-            case let .connecting(future):
-                return .use(future)
+                return connection
             case .closed:
-                return .refuse
+                throw .disconnected("client closed")
             case .idle, .connected:
-                let promise = eventLoop.makePromise(of: OpenDConnection.self)
-                state = .connecting(promise.futureResult)
-                return .open(promise)
-            }
-        }
-        switch next {
-        case let .use(future):
-            return future
-        case .refuse:
-            return eventLoop.makeFailedFuture(ShortInterestError.disconnected("client closed"))
-        case let .open(promise):
-            let attempt = promise.futureResult
-            OpenDConnection.connect(configuration, on: attempt.eventLoop).cascade(to: promise)
-            attempt.whenComplete { [weak self] result in
-                self?.connectFinished(attempt, with: result)
-            }
-            return attempt
-        }
-    }
-
-    private func connectFinished(_ attempt: EventLoopFuture<OpenDConnection>, with result: Result<OpenDConnection, any Error>) {
-        let orphan: OpenDConnection? = state.withLock { state in
-            guard case let .connecting(current) = state, current === attempt else {
-                // close() ran while connecting: nobody owns this connection.
-                return try? result.get()
-            }
-            switch result {
-            case let .success(connection):
-                state = .connected(connection)
-            case .failure:
-                state = .idle
-            }
-            return nil
-        }
-        if let orphan {
-            orphan.close(because: .disconnected("client closed"))
-            return
-        }
-        if case let .success(connection) = result {
-            connection.channel.closeFuture.whenComplete { [weak self] _ in
-                self?.connectionClosed(connection)
+                return nil
             }
         }
     }
+}
 
-    private func connectionClosed(_ connection: OpenDConnection) {
-        state.withLock { state in
-            if case let .connected(current) = state, current === connection {
-                state = .idle
-            }
-        }
+/// Blocks the calling thread for `duration` (nothing for zero).
+private func pauseThread(for duration: Duration) {
+    guard duration > .zero else { return }
+    let (seconds, attoseconds) = duration.components
+    var left = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+    var asked = left
+    while nanosleep(&asked, &left) != 0 && errno == EINTR {
+        asked = left
     }
 }

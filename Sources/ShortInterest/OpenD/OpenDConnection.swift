@@ -2,92 +2,110 @@ import FoundationEssentials
 import NIOCore
 import NIOPosix
 import OpenDProtocol
+import Synchronization
 import SwiftProtobuf
 
-/// One TCP connection to OpenD that has completed InitConnect and keeps itself alive.
-final class OpenDConnection: Sendable {
-    let channel: any Channel
-    private let handler: NIOLoopBound<OpenDRequestHandler>
-    private let health: ConnectionHealth
-    private let replyTimeout: TimeAmount
+/// One TCP connection to OpenD that has completed InitConnect, driven by the
+/// threads that use it.
+///
+/// There is no I/O thread. A caller writes its own request, then waits for
+/// its reply; one waiting caller at a time, the reader, reads the socket and
+/// hands each reply it finds to the caller waiting for it, and once its own
+/// has come it passes the reading on to another waiter. A blocked C or
+/// Python thread thus does its own I/O, without a hop to another thread and
+/// back, while requests of many threads are in flight on the connection at
+/// once, told apart by serial number.
+///
+/// Frames that answer nothing pending (pushes such as proto 1003, replies
+/// that come after their timeout) are dropped. Any failure of the stream
+/// fails every pending request and the connection for good; the client then
+/// opens another.
+final class OpenDConnection: @unchecked Sendable {
+    // Sendable by discipline: what can change is guarded by `monitor`, except
+    // `inbound`, which only the reader touches, and `crypto`, whose body
+    // cipher is set before the connection is handed to anyone.
+    private let socket: OpenDSocket
+    private let crypto: OpenDFrameCrypto
+    private let maxBodyLength: Int
+    private let replyTimeout: Duration
 
-    private init(channel: any Channel, handler: OpenDRequestHandler, replyTimeout: TimeAmount) {
-        self.channel = channel
-        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-        self.health = handler.health
-        self.replyTimeout = replyTimeout
+    private let monitor = Monitor()
+    private var pending: [UInt32: PendingReply] = [:]
+    private var nextSerial: UInt32 = 1
+    private var someoneIsReading = false
+    private var failure: ShortInterestError?
+    private var keepAliveTask: RepeatedTask?
+    /// The keep-alive sent last, while its reply is due.
+    private var unansweredKeepAlive: (serial: UInt32, deadline: Deadline)?
+
+    /// Bytes read and not yet a whole frame.
+    private var inbound = ByteBuffer()
+    /// The frame being sent; its lock also keeps frames whole on the wire.
+    private let outbound = Mutex(ByteBuffer())
+
+    /// A request waiting for its reply.
+    private final class PendingReply {
+        let protoID: UInt32
+        /// False for a keep-alive, which nobody waits for.
+        let hasCaller: Bool
+        var reply: OpenDFrame?
+        /// Made when the caller first has to sleep.
+        var wakeUp: Monitor.Condition?
+
+        init(protoID: UInt32, hasCaller: Bool) {
+            self.protoID = protoID
+            self.hasCaller = hasCaller
+        }
     }
 
-    /// False once the socket closed or the connection failed in any way.
-    var isUsable: Bool { channel.isActive && !health.hasFailed }
+    private init(socket: OpenDSocket, crypto: OpenDFrameCrypto, configuration: OpenDConfiguration) {
+        self.socket = socket
+        self.crypto = crypto
+        self.maxBodyLength = configuration.maxBodyLength
+        self.replyTimeout = configuration.replyTimeout
+    }
+
+    /// False once the connection has failed in any way.
+    var isUsable: Bool { monitor.withLock { failure == nil } }
 
     /// Opens a connection and completes InitConnect on it.
-    static func connect(_ configuration: OpenDConfiguration, on eventLoop: any EventLoop) -> EventLoopFuture<OpenDConnection> {
-        let maxBodyLength = configuration.maxBodyLength
-        let rsaKey = configuration.encryption?.rsaKey
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let crypto = OpenDFrameCrypto(rsa: rsaKey)
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(OpenDFrameDecoder(maxBodyLength: maxBodyLength, crypto: crypto)),
-                        MessageToByteHandler(OpenDFrameEncoder(crypto: crypto)),
-                        OpenDRequestHandler(crypto: crypto)
-                    )
-                }
-            }
-        return bootstrap.connect(host: configuration.host, port: configuration.port)
-            .flatMapErrorThrowing { error in
-                if case ChannelError.connectTimeout = error {
-                    throw ShortInterestError.timeout("connecting to OpenD at \(configuration.endpoint) took longer than \(configuration.connectTimeout)")
-                }
-                throw ShortInterestError.connectFailed("cannot connect to OpenD at \(configuration.endpoint): \(error)")
-            }
-            .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: OpenDRequestHandler.self)
-                return OpenDConnection(channel: channel, handler: handler, replyTimeout: TimeAmount(configuration.replyTimeout))
-            }
-            .flatMap { (connection: OpenDConnection) -> EventLoopFuture<OpenDConnection> in
-                connection.initConnect(clientID: configuration.clientID, encryption: configuration.encryption)
-                    .map { connection }
-                    .flatMapErrorThrowing { error in
-                        connection.close(because: ShortInterestError.disconnected("InitConnect failed"))
-                        throw error
-                    }
-            }
-    }
-
-    /// Sends `message` as proto `protoID` and waits for the matching reply.
-    func request(protoID: UInt32, message: some SwiftProtobuf.Message) -> EventLoopFuture<OpenDFrame> {
-        let body: ByteBuffer
-        do {
-            body = ByteBuffer(bytes: try message.serializedBytes() as [UInt8])
+    static func open(_ configuration: OpenDConfiguration) throws(ShortInterestError) -> OpenDConnection {
+        let socket: OpenDSocket
+        do throws(SocketFailure) {
+            socket = try OpenDSocket.open(host: configuration.host, port: configuration.port,
+                                          until: .after(configuration.connectTimeout))
         } catch {
-            return channel.eventLoop.makeFailedFuture(ShortInterestError.invalidArgument("cannot encode request: \(error)"))
+            switch error {
+            case .timedOut:
+                throw .timeout("connecting to OpenD at \(configuration.endpoint) took longer than \(configuration.connectTimeout)")
+            case let .failed(reason):
+                throw .connectFailed("cannot connect to OpenD at \(configuration.endpoint): \(reason)")
+            }
         }
-        let promise = channel.eventLoop.makePromise(of: OpenDFrame.self)
-        channel.eventLoop.execute { [handler, replyTimeout] in
-            handler.value.send(protoID: protoID, body: body, timeout: replyTimeout, promise: promise)
+        let connection = OpenDConnection(socket: socket, crypto: OpenDFrameCrypto(rsa: configuration.encryption?.rsaKey),
+                                         configuration: configuration)
+        do {
+            let reply = try connection.request(protoID: ProtoID.initConnect, message: initConnect(configuration))
+            let agreement = try InitConnectAgreement(reply: reply, encrypted: configuration.encryption != nil)
+            if let cipher = agreement.bodyCipher {
+                // Every body after this reply is AES-encrypted with the key it carries.
+                connection.crypto.body = cipher
+            }
+            connection.keepAlive(everySeconds: agreement.keepAliveInterval)
+        } catch {
+            connection.close(because: .disconnected("InitConnect failed"))
+            throw error
         }
-        return promise.futureResult
+        return connection
     }
 
-    /// Fails everything pending with `error` and closes the socket.
-    func close(because error: ShortInterestError) {
-        channel.eventLoop.execute { [handler] in
-            handler.value.close(because: error)
-        }
-    }
-
-    private func initConnect(clientID: String, encryption: OpenDEncryption?) -> EventLoopFuture<Void> {
+    private static func initConnect(_ configuration: OpenDConfiguration) -> InitConnect_Request {
         var hello = InitConnect_Request()
         hello.c2S.clientVer = 300
-        hello.c2S.clientID = clientID
+        hello.c2S.clientID = configuration.clientID
         hello.c2S.recvNotify = false
         let algorithm: Common_PacketEncAlgo
-        switch encryption?.mode {
+        switch configuration.encryption?.mode {
         case nil: algorithm = .none
         case .cbc?: algorithm = .aesCbc
         case .futuECB?: algorithm = .ftaesEcb
@@ -95,32 +113,248 @@ final class OpenDConnection: Sendable {
         hello.c2S.packetEncAlgo = Int32(algorithm.rawValue)
         hello.c2S.pushProtoFmt = 0
         hello.c2S.programmingLanguage = "Swift"
-        return request(protoID: ProtoID.initConnect, message: hello).flatMapThrowing { frame in
-            let agreement = try InitConnectAgreement(reply: frame, encrypted: encryption != nil)
-            if let cipher = agreement.bodyCipher {
-                // Every body after this reply is AES-encrypted with the key it carries.
-                self.handler.value.crypto.body = cipher
-            }
-            self.keepAlive(everySeconds: agreement.keepAliveInterval)
+        return hello
+    }
+
+    /// Sends `message` as proto `protoID` and waits, on the calling thread,
+    /// for the matching reply (at most the reply timeout).
+    func request(protoID: UInt32, message: some SwiftProtobuf.Message) throws(ShortInterestError) -> OpenDFrame {
+        let deadline = Deadline.after(replyTimeout)
+        let body = try Self.encode(message)
+        let waiting = PendingReply(protoID: protoID, hasCaller: true)
+        let serial = try monitor.withLock { () throws(ShortInterestError) in
+            if let failure { throw failure }
+            return register(waiting)
+        }
+        try send(OpenDFrame(protoID: protoID, serial: serial, body: body), until: deadline)
+        return try reply(to: serial, waiting, until: deadline)
+    }
+
+    /// Fails everything pending with `error` and ends the connection.
+    func close(because error: ShortInterestError) {
+        monitor.withLock { fail(with: error) }
+    }
+
+    private static func encode(_ message: some SwiftProtobuf.Message) throws(ShortInterestError) -> ByteBuffer {
+        do {
+            return ByteBuffer(bytes: try message.serializedBytes() as [UInt8])
+        } catch {
+            throw .invalidArgument("cannot encode request: \(error)")
         }
     }
 
+    /// Takes the next serial number for `waiting`. Called with the monitor held.
+    private func register(_ waiting: PendingReply) -> UInt32 {
+        let serial = nextSerial
+        nextSerial = nextSerial == .max ? 1 : nextSerial + 1
+        pending[serial] = waiting
+        return serial
+    }
+
+    /// Writes one frame whole; a frame that cannot be written ends the connection.
+    private func send(_ frame: OpenDFrame, until deadline: Deadline) throws(ShortInterestError) {
+        let encoder = OpenDFrameEncoder(crypto: crypto)
+        let outcome: Result<Void, ShortInterestError> = outbound.withLock { buffer in
+            buffer.clear()
+            do {
+                try encoder.encode(data: frame, out: &buffer)
+            } catch {
+                return .failure(.protocolError("cannot encode proto \(frame.protoID): \(error)"))
+            }
+            return buffer.withUnsafeReadableBytes { bytes in
+                do throws(SocketFailure) {
+                    try socket.sendAll(bytes, until: deadline)
+                    return .success(())
+                } catch {
+                    switch error {
+                    case .timedOut:
+                        return .failure(.timeout("sending proto \(frame.protoID) to OpenD took longer than \(replyTimeout)"))
+                    case let .failed(reason):
+                        return .failure(.disconnected("could not send to OpenD: \(reason)"))
+                    }
+                }
+            }
+        }
+        if case let .failure(error) = outcome {
+            // Part of the frame may be on the wire: the stream is no longer framed.
+            throw monitor.withLock {
+                fail(with: error)
+                return failure ?? error
+            }
+        }
+    }
+
+    /// Waits for the reply to `serial`, reading the socket whenever nobody
+    /// else is.
+    private func reply(to serial: UInt32, _ waiting: PendingReply, until deadline: Deadline) throws(ShortInterestError) -> OpenDFrame {
+        monitor.lock()
+        defer { monitor.unlock() }
+        while true {
+            if let reply = waiting.reply {
+                return reply
+            }
+            if let failure {
+                throw failure
+            }
+            if deadline.hasPassed {
+                pending[serial] = nil
+                throw .timeout("no reply to proto \(waiting.protoID) within \(replyTimeout)")
+            }
+            if someoneIsReading {
+                let wakeUp = waiting.wakeUp ?? Monitor.Condition()
+                waiting.wakeUp = wakeUp
+                wakeUp.wait(in: monitor, until: deadline)
+                continue
+            }
+            someoneIsReading = true
+            let (frames, error) = readFrames(until: deadline)
+            someoneIsReading = false
+            deliver(frames)
+            if let error { fail(with: error) }
+            if waiting.reply != nil || failure != nil || deadline.hasPassed {
+                wakeNextReader()
+            }
+        }
+    }
+
+    /// Reads until at least one whole frame has arrived, the deadline has
+    /// passed or the stream has failed; with no deadline, only what has
+    /// arrived already. Called by the reader with the monitor held, which it
+    /// releases while it reads.
+    private func readFrames(until deadline: Deadline?) -> (frames: [OpenDFrame], error: ShortInterestError?) {
+        monitor.unlock()
+        defer { monitor.lock() }
+        var frames: [OpenDFrame] = []
+        while frames.isEmpty {
+            do throws(SocketFailure) {
+                switch try socket.receive(into: &inbound, until: deadline) {
+                case .bytes:
+                    break
+                case .nothing:
+                    return (frames, nil)
+                case .endOfStream:
+                    let buffered = inbound.readableBytes
+                    return (frames, .disconnected(buffered == 0 ? "connection closed by OpenD"
+                                                                : "OpenD closed the connection inside a frame (\(buffered) bytes buffered)"))
+                }
+            } catch {
+                return (frames, .disconnected("connection to OpenD failed: \(error)"))
+            }
+            do {
+                while let frame = try OpenDFrameDecoder.decodeFrame(from: &inbound, maxBodyLength: maxBodyLength, crypto: crypto) {
+                    frames.append(frame)
+                }
+            } catch {
+                return (frames, Self.streamError(error))
+            }
+            inbound.discardReadBytes()
+        }
+        return (frames, nil)
+    }
+
+    private static func streamError(_ error: any Error) -> ShortInterestError {
+        guard let frameError = error as? OpenDFrameError else {
+            return .disconnected("connection to OpenD failed: \(error)")
+        }
+        if case let .cipherFailed(protoID, _, why) = frameError, protoID == ProtoID.initConnect {
+            return .protocolError("InitConnect reply could not be decrypted: \(why) (does OpenD use this RSA key, or encryption at all?)")
+        }
+        return .protocolError(frameError.description)
+    }
+
+    /// Hands replies to their callers. Called with the monitor held.
+    private func deliver(_ frames: [OpenDFrame]) {
+        for frame in frames {
+            guard let waiting = pending[frame.serial], waiting.protoID == frame.protoID else { continue }
+            pending[frame.serial] = nil
+            waiting.reply = frame
+            waiting.wakeUp?.signal()
+            if unansweredKeepAlive?.serial == frame.serial {
+                unansweredKeepAlive = nil
+            }
+        }
+    }
+
+    /// Wakes a caller still waiting, so that it reads in place of the reader
+    /// that stops. Called with the monitor held.
+    private func wakeNextReader() {
+        pending.values.first { $0.hasCaller && $0.reply == nil && $0.wakeUp != nil }?.wakeUp?.signal()
+    }
+
+    /// Fails every pending request with `error` (the first error stays the
+    /// reason) and ends the connection. Called with the monitor held.
+    private func fail(with error: ShortInterestError) {
+        if failure == nil {
+            failure = error
+        }
+        for waiting in pending.values {
+            waiting.wakeUp?.signal()
+        }
+        pending.removeAll()
+        keepAliveTask?.cancel()
+        keepAliveTask = nil
+        socket.shutDown()
+    }
+
     /// Sends KeepAlive every 4/5 of OpenD's interval, as the public clients
-    /// do, and drops the connection when one fails.
+    /// do, and drops the connection when one goes unanswered for the reply
+    /// timeout.
     private func keepAlive(everySeconds interval: Int32) {
         guard interval > 0 else { return }
         let period = TimeAmount.milliseconds(Int64(interval) * 800)
-        let task = channel.eventLoop.scheduleRepeatedAsyncTask(initialDelay: period, delay: period) { _ in
-            var ping = KeepAlive_Request()
-            ping.c2S.time = Int64(Date().timeIntervalSince1970)
-            return self.request(protoID: ProtoID.keepAlive, message: ping)
-                .map { _ in }
-                .flatMapErrorThrowing { error in
-                    self.close(because: .disconnected("keep-alive failed: \(error)"))
-                    throw error
-                }
+        let task = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(initialDelay: period, delay: period) { [weak self] task in
+            guard let self else {
+                task.cancel()
+                return
+            }
+            self.sendKeepAlive()
         }
-        channel.closeFuture.whenComplete { _ in task.cancel() }
+        monitor.withLock {
+            if failure == nil { keepAliveTask = task } else { task.cancel() }
+        }
+    }
+
+    private func sendKeepAlive() {
+        monitor.lock()
+        guard failure == nil else {
+            monitor.unlock()
+            return
+        }
+        if !someoneIsReading {
+            // Nobody waits for a reply, so nobody reads: take what has
+            // arrived (earlier keep-alives' replies) before it piles up.
+            someoneIsReading = true
+            var drained: (frames: [OpenDFrame], error: ShortInterestError?)
+            repeat {
+                drained = readFrames(until: nil)
+                deliver(drained.frames)
+            } while !drained.frames.isEmpty && drained.error == nil
+            someoneIsReading = false
+            if let error = drained.error { fail(with: error) }
+            wakeNextReader()
+        }
+        if let unanswered = unansweredKeepAlive {
+            if unanswered.deadline.hasPassed {
+                fail(with: .disconnected("OpenD did not answer a keep-alive within \(replyTimeout)"))
+            }
+            monitor.unlock()
+            return
+        }
+        guard failure == nil else {
+            monitor.unlock()
+            return
+        }
+        let deadline = Deadline.after(replyTimeout)
+        let serial = register(PendingReply(protoID: ProtoID.keepAlive, hasCaller: false))
+        unansweredKeepAlive = (serial, deadline)
+        monitor.unlock()
+        var ping = KeepAlive_Request()
+        ping.c2S.time = Int64(Date().timeIntervalSince1970)
+        do {
+            try send(OpenDFrame(protoID: ProtoID.keepAlive, serial: serial, body: Self.encode(ping)), until: deadline)
+        } catch {
+            // send has failed the connection already.
+        }
     }
 }
 

@@ -9,7 +9,7 @@ import Synchronization
 /// served and never race each other for a freed slot.
 ///
 /// Time is passed in (a `Duration` since any fixed origin), so the logic is
-/// tested without sleeping; ``acquire(mode:maxWait:)`` runs it on the
+/// tested without sleeping; ``reserveSlot(mode:maxWait:)`` runs it on the
 /// continuous clock.
 public final class SlidingWindowLimiter: Sendable {
     public enum Reservation: Sendable, Equatable {
@@ -47,19 +47,18 @@ public final class SlidingWindowLimiter: Sendable {
         }
     }
 
-    /// Takes a slot on the continuous clock: waits for it (at most `maxWait`)
-    /// or, in fail-fast mode, takes it only if it is free now.
+    /// Reserves a slot on the continuous clock and says how long to wait
+    /// for it: at most `maxWait`, or, in fail-fast mode, only a slot free now.
+    /// The caller waits as it can (a task sleeps, a thread blocks) and then
+    /// sends; a reserved slot counts whether or not it is used.
     ///
     /// - Throws: ``ShortInterestError/rateLimited(retryAfter:)`` when no slot
     ///   frees in time.
-    public func acquire(mode: RateLimitMode, maxWait: Duration) async throws(ShortInterestError) {
+    public func reserveSlot(mode: RateLimitMode, maxWait: Duration) throws(ShortInterestError) -> Duration {
         let now = ContinuousClock.now - Self.origin
         switch reserve(at: now, maxWait: mode == .wait ? maxWait : .zero) {
         case let .granted(wait):
-            if wait > .zero {
-                // A cancelled sleep still holds its slot; sending early would break the limit.
-                try? await Task.sleep(for: wait)
-            }
+            return wait
         case let .refused(retryAfter):
             throw .rateLimited(retryAfter: retryAfter)
         }

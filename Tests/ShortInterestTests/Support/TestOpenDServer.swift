@@ -10,6 +10,8 @@ final class TestOpenDServer: Sendable {
     enum Action: Sendable {
         /// Send a frame whole.
         case send(OpenDFrame)
+        /// Send a frame whole, later.
+        case sendAfter(TimeAmount, OpenDFrame)
         /// Send a frame in one-byte writes.
         case sendOneByteAtATime(OpenDFrame)
         /// Send raw bytes as they are.
@@ -31,8 +33,10 @@ final class TestOpenDServer: Sendable {
         var shortInterestRequests = 0
     }
 
-    /// Starts a server. `keepAliveInterval` is what InitConnect tells clients (seconds).
-    static func start(keepAliveInterval: Int32 = 10, behavior: @escaping Behavior = TestHistories.standard.answer) async throws -> TestOpenDServer {
+    /// Starts a server. `keepAliveInterval` is what InitConnect tells clients
+    /// (seconds); a server that does not answer keep-alives still counts them.
+    static func start(keepAliveInterval: Int32 = 10, answersKeepAlives: Bool = true,
+                      behavior: @escaping Behavior = TestHistories.standard.answer) async throws -> TestOpenDServer {
         let box = CountersBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -40,7 +44,8 @@ final class TestOpenDServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(OpenDFrameDecoder()),
-                        ServerHandler(keepAliveInterval: keepAliveInterval, behavior: behavior, counters: box)
+                        ServerHandler(keepAliveInterval: keepAliveInterval, answersKeepAlives: answersKeepAlives,
+                                      behavior: behavior, counters: box)
                     )
                 }
             }
@@ -71,11 +76,13 @@ private final class ServerHandler: ChannelInboundHandler {
     typealias InboundIn = OpenDFrame
 
     let keepAliveInterval: Int32
+    let answersKeepAlives: Bool
     let behavior: TestOpenDServer.Behavior
     let counters: CountersBox
 
-    init(keepAliveInterval: Int32, behavior: @escaping TestOpenDServer.Behavior, counters: CountersBox) {
+    init(keepAliveInterval: Int32, answersKeepAlives: Bool, behavior: @escaping TestOpenDServer.Behavior, counters: CountersBox) {
         self.keepAliveInterval = keepAliveInterval
+        self.answersKeepAlives = answersKeepAlives
         self.behavior = behavior
         self.counters = counters
     }
@@ -101,6 +108,7 @@ private final class ServerHandler: ChannelInboundHandler {
                 send(try OpenDFrame(protoID: frame.protoID, serial: frame.serial, message: reply), context: context)
             case ProtoID.keepAlive:
                 counters.counters.withLock { $0.keepAlives += 1 }
+                guard answersKeepAlives else { return }
                 let request: KeepAlive_Request = try frame.decode()
                 var reply = KeepAlive_Response()
                 reply.retType = 0
@@ -137,6 +145,12 @@ private final class ServerHandler: ChannelInboundHandler {
         switch action {
         case let .send(frame):
             send(frame, context: context)
+        case let .sendAfter(delay, frame):
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: delay) {
+                let (handler, context) = bound.value
+                handler.send(frame, context: context)
+            }
         case let .sendOneByteAtATime(frame):
             var encoded = context.channel.allocator.buffer(capacity: 64)
             frame.write(to: &encoded)

@@ -1,0 +1,154 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Why a socket operation did not complete.
+enum SocketFailure: Error, Sendable {
+    /// Its deadline passed first.
+    case timedOut
+    /// The system refused it; the text says why (`strerror`, or the resolver's message).
+    case failed(String)
+
+    init(errno code: Int32) {
+        self = .failed(String(cString: strerror(code)))
+    }
+}
+
+/// A TCP socket used from blocking threads: every wait is a `poll` bounded
+/// by a deadline, and a send never raises SIGPIPE in the host process.
+///
+/// ``shutDown()`` may be called from any thread while others are blocked on
+/// the socket: they wake and see the end of the stream. The descriptor is
+/// closed only when the last user has let go of the socket, so it is never
+/// reused by the system under a thread still reading it.
+final class OpenDSocket: Sendable {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Connects to the first address of `host` that answers, trying each in
+    /// turn until `deadline`.
+    static func open(host: String, port: Int, until deadline: Deadline) throws(SocketFailure) -> OpenDSocket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICSERV
+        var addresses: UnsafeMutablePointer<addrinfo>?
+        let resolved = getaddrinfo(host, String(port), &hints, &addresses)
+        guard resolved == 0, let first = addresses else {
+            throw .failed("cannot resolve \(host): \(String(cString: gai_strerror(resolved)))")
+        }
+        defer { freeaddrinfo(first) }
+        var failure = SocketFailure.failed("no address for \(host)")
+        var next: UnsafeMutablePointer<addrinfo>? = first
+        while let address = next?.pointee {
+            next = address.ai_next
+            do {
+                return try open(address, until: deadline)
+            } catch .timedOut {
+                throw .timedOut
+            } catch {
+                failure = error
+            }
+        }
+        throw failure
+    }
+
+    private static func open(_ address: addrinfo, until deadline: Deadline) throws(SocketFailure) -> OpenDSocket {
+        let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        let descriptor = socket(address.ai_family, flags, address.ai_protocol)
+        guard descriptor >= 0 else { throw SocketFailure(errno: errno) }
+        let socket = OpenDSocket(descriptor: descriptor)
+        if connect(descriptor, address.ai_addr, address.ai_addrlen) != 0 {
+            guard errno == EINPROGRESS else { throw SocketFailure(errno: errno) }
+            try socket.wait(for: Int16(POLLOUT), until: deadline)
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { throw SocketFailure(errno: errno) }
+            guard error == 0 else { throw SocketFailure(errno: error) }
+        }
+        var noDelay: Int32 = 1
+        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+        return socket
+    }
+
+    /// Sends all of `bytes`, or fails.
+    func sendAll(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(SocketFailure) {
+        var sent = 0
+        while sent < bytes.count {
+            let count = send(descriptor, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if count >= 0 {
+                sent += count
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                try wait(for: Int16(POLLOUT), until: deadline)
+            } else if errno != EINTR {
+                throw SocketFailure(errno: errno)
+            }
+        }
+    }
+
+    enum Received {
+        case bytes
+        case endOfStream
+        /// Nothing arrived by the deadline (or, without one, nothing was there).
+        case nothing
+    }
+
+    /// Appends what has arrived to `buffer`, waiting for something until
+    /// `deadline`; with no deadline, takes only what is there already.
+    func receive(into buffer: inout ByteBuffer, until deadline: Deadline?) throws(SocketFailure) -> Received {
+        while true {
+            if let deadline {
+                do {
+                    try wait(for: Int16(POLLIN), until: deadline)
+                } catch .timedOut {
+                    return .nothing
+                }
+            }
+            var result = 0
+            var code: Int32 = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { space in
+                result = recv(descriptor, space.baseAddress, space.count, Int32(MSG_DONTWAIT))
+                code = errno
+                return max(result, 0)
+            }
+            if result > 0 { return .bytes }
+            if result == 0 { return .endOfStream }
+            if code == EAGAIN || code == EWOULDBLOCK {
+                if deadline == nil { return .nothing }
+            } else if code != EINTR {
+                throw SocketFailure(errno: code)
+            }
+        }
+    }
+
+    /// Ends the connection in both directions; threads blocked on it wake.
+    func shutDown() {
+        _ = shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    /// Waits until the socket is ready for `events` (or has failed or hung
+    /// up, which the next send or receive then reports).
+    private func wait(for events: Int16, until deadline: Deadline) throws(SocketFailure) {
+        while true {
+            var entry = pollfd(fd: descriptor, events: events, revents: 0)
+            let ready = poll(&entry, 1, deadline.pollMilliseconds)
+            if ready > 0 { return }
+            if ready == 0 {
+                if deadline.hasPassed { throw .timedOut }
+            } else if errno != EINTR {
+                throw SocketFailure(errno: errno)
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import NIOCore
+import NIOPosix
+import OpenDProtocol
+import ShortInterest
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The client as the C API and the Python binding use it: blocking threads
+/// that share one connection and take turns reading it, against a real
+/// OpenD-protocol server on loopback.
+@Suite struct OpenDClientThreadTests {
+    private func client(_ server: TestOpenDServer, replyTimeout: Duration = .seconds(10)) throws -> OpenDClient {
+        try OpenDClient(configuration: OpenDConfiguration(port: server.port, replyTimeout: replyTimeout, rateLimit: nil))
+    }
+
+    /// Runs `body(thread)` on `count` threads of their own at once and
+    /// returns what each returned.
+    private func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) async throws -> [T] {
+        let threads = NIOThreadPool(numberOfThreads: count)
+        threads.start()
+        defer { threads.shutdownGracefully { _ in } }
+        return try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            for thread in 0..<count {
+                group.addTask { (thread, try await threads.runIfActive { body(thread) }) }
+            }
+            var results = [T?](repeating: nil, count: count)
+            for try await (thread, result) in group { results[thread] = result }
+            return results.map { $0! }
+        }
+    }
+
+    @Test func threadsSharingOneClientEachGetTheirOwnAnswers() async throws {
+        let server = try await TestOpenDServer.start()
+        let client = try client(server)
+        let wrong = try await onThreads(8) { thread in
+            var wrong = 0
+            for round in 0..<50 {
+                let num = 1 + (thread + round) % 10
+                let start = (thread * 3 + round) % 20
+                if thread % 2 == 0 {
+                    let page = try? client.pageSynchronously(PageRequest(code: "US.AAPL", nextKey: String(start), num: num))
+                    if page?.usRows.map(\.sharesShort) != TestHistories.apple[start..<min(start + num, 25)].map(\.sharesShort) { wrong += 1 }
+                } else {
+                    let page = try? client.pageSynchronously(PageRequest(code: "HK.00700", nextKey: String(start % 10), num: num))
+                    let expected = TestHistories.tencent[(start % 10)..<min(start % 10 + num, 10)].map(\.aggregatedShort)
+                    if page?.hkRows.map(\.aggregatedShort) != expected { wrong += 1 }
+                }
+            }
+            return wrong
+        }
+        #expect(wrong == [Int](repeating: 0, count: 8))
+        #expect(server.counts.connections == 1)
+        #expect(server.counts.shortInterestRequests == 400)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func aBrokenStreamFailsEveryWaitingThreadAndTheNextCallReconnects() async throws {
+        // The first four requests are held; the fourth is answered with bytes that are no frame.
+        let held = Mutex(0)
+        let server = try await TestOpenDServer.start { request, frame in
+            let count = held.withLock { count in
+                count += 1
+                return count
+            }
+            switch count {
+            case ..<4: return []
+            case 4: return [.sendBytes(Array("GET / HTTP/1.1\r\n\r\n".utf8))]
+            default: return TestHistories.standard.answer(request, frame)
+            }
+        }
+        let client = try client(server)
+        let outcomes = try await onThreads(4) { _ in
+            Result { () throws(ShortInterestError) in try client.pageSynchronously(PageRequest(code: "HK.00700")) }
+        }
+        for outcome in outcomes {
+            #expect(throws: ShortInterestError.protocolError("bad frame header (no \"FT\" flag)")) { try outcome.get() }
+        }
+        #expect(try client.pageSynchronously(PageRequest(code: "HK.00700")).hkRows.count == 10)
+        #expect(server.counts.connections == 2)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func aThreadTimesOutWhileAnotherKeepsGettingAnswers() async throws {
+        let server = try await TestOpenDServer.start { request, frame in
+            request.security.code == "SLOW" ? [] : TestHistories.standard.answer(request, frame)
+        }
+        let client = try client(server, replyTimeout: .milliseconds(500))
+        let clock = ContinuousClock()
+        let results = try await onThreads(2) { thread -> (answered: Int, error: ShortInterestError?, took: Duration) in
+            let started = clock.now
+            if thread == 0 {
+                do throws(ShortInterestError) {
+                    _ = try client.pageSynchronously(PageRequest(code: "US.SLOW"))
+                    return (1, nil, clock.now - started)
+                } catch {
+                    return (0, error, clock.now - started)
+                }
+            }
+            // Requests during the slow one's wait, and after it.
+            var answered = 0
+            while clock.now - started < .seconds(1) {
+                if (try? client.pageSynchronously(PageRequest(code: "HK.00700", num: 1)))?.hkRows.count == 1 { answered += 1 }
+            }
+            return (answered, nil, clock.now - started)
+        }
+        #expect(results[0].error == .timeout("no reply to proto 3249 within 0.5 seconds"))
+        #expect(results[0].took < .seconds(3))
+        #expect(results[1].error == nil && results[1].answered > 10)
+        #expect(server.counts.connections == 1)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func aThreadWhoseReplyComesLastReadsItItself() async throws {
+        // Thread 0's reply comes after 100 ms, thread 1's after 300 ms; thread 1
+        // asks 20 ms after thread 0, so it waits while thread 0 reads, and must
+        // take over the reading when thread 0 has its reply.
+        let server = try await TestOpenDServer.start { request, frame in
+            let answer = TestHistories.standard.answer(request, frame)
+            guard case let .send(reply)? = answer.first else { return answer }
+            return [.sendAfter(.milliseconds(request.security.code == "AAPL" ? 100 : 300), reply)]
+        }
+        let client = try client(server, replyTimeout: .seconds(10))
+        let clock = ContinuousClock()
+        let took = try await onThreads(2) { thread -> Duration? in
+            if thread == 1 { pauseForTest(.milliseconds(20)) }
+            let started = clock.now
+            let page = try? client.pageSynchronously(PageRequest(code: thread == 0 ? "US.AAPL" : "HK.00700"))
+            return page == nil ? nil : clock.now - started
+        }
+        #expect(took[0] != nil && took[1] != nil)
+        #expect(took[1].map { $0 < .seconds(5) } == true)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func closingWakesEveryWaitingThread() async throws {
+        let server = try await TestOpenDServer.start(behavior: { _, _ in [] })
+        let client = try client(server, replyTimeout: .seconds(60))
+        let closer = Task {
+            while server.counts.shortInterestRequests < 4 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            await client.close()
+        }
+        let outcomes = try await onThreads(4) { _ in
+            Result { () throws(ShortInterestError) in try client.pageSynchronously(PageRequest(code: "HK.00700")) }
+        }
+        try await closer.value
+        for outcome in outcomes {
+            #expect(throws: ShortInterestError.disconnected("client closed")) { try outcome.get() }
+        }
+        await server.stop()
+    }
+
+    @Test func anIdleConnectionStaysUpAcrossKeepAlives() async throws {
+        let server = try await TestOpenDServer.start(keepAliveInterval: 1)
+        let client = try client(server, replyTimeout: .seconds(1))
+        _ = try client.pageSynchronously(PageRequest(code: "HK.00700"))
+        // Nobody reads while idle: each keep-alive's reply must be taken in
+        // time for the next, or the connection would be dropped.
+        for _ in 0..<100 where server.counts.keepAlives < 4 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(server.counts.keepAlives >= 4)
+        #expect(try client.pageSynchronously(PageRequest(code: "HK.00700")).hkRows.count == 10)
+        #expect(server.counts.connections == 1)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func unansweredKeepAlivesDropTheConnection() async throws {
+        let server = try await TestOpenDServer.start(keepAliveInterval: 1, answersKeepAlives: false)
+        let client = try client(server, replyTimeout: .milliseconds(500))
+        _ = try client.pageSynchronously(PageRequest(code: "HK.00700"))
+        // Sent at 0.8 s and due by 1.3 s, the first keep-alive is found
+        // unanswered at 1.6 s; allow a slow machine ample time.
+        for _ in 0..<100 where server.counts.keepAlives < 1 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(2))
+        #expect(try client.pageSynchronously(PageRequest(code: "HK.00700")).hkRows.count == 10)
+        #expect(server.counts.connections == 2)
+        #expect(server.counts.initConnects == 2)
+        await client.close()
+        await server.stop()
+    }
+}
+
+/// Blocks the calling thread (one of the test's own, not a task's).
+private func pauseForTest(_ duration: Duration) {
+    var time = timespec(tv_sec: 0, tv_nsec: Int(duration / .nanoseconds(1)))
+    nanosleep(&time, nil)
+}
