@@ -5,7 +5,9 @@ import ShortInterest
 /// Protobuf bodies from a peer, through the same decoding the library runs:
 /// OpenD's replies as the client reads them (Qot_GetShortInterest into a
 /// page, InitConnect into the connection's terms, KeepAlive), and clients'
-/// requests as the gateway reads them.
+/// requests as the gateway reads them. The client's own reader of
+/// Qot_GetShortInterest must agree with swift-protobuf's generated decoder
+/// on every body: the same page, bit for bit, or the same error.
 enum OpenDMessageTarget {
     private static let requests = [
         try! PageRequest(code: "HK.00700"),
@@ -25,8 +27,12 @@ enum OpenDMessageTarget {
 
         switch kind {
         case 0:
-            guard let page = try? ShortInterestPage(openDReply: frame(ProtoID.getShortInterest), for: request) else { return }
-            checkJSONRoundTrip(page)
+            let reply = frame(ProtoID.getShortInterest)
+            let page = Result { () throws(ShortInterestError) in try ShortInterestPage(openDReply: reply, for: request) }
+            let reference = Result { () throws(ShortInterestError) in try ShortInterestPage(generatedDecodingOf: reply, for: request) }
+            precondition(page.sameBits(as: reference), "the reply reader and swift-protobuf disagree: \(page) vs \(reference)")
+            guard case let .success(decoded) = page else { return }
+            checkJSONRoundTrip(decoded)
         case 1:
             guard let agreement = try? InitConnectAgreement(reply: frame(ProtoID.initConnect), encrypted: encrypted) else { return }
             precondition((agreement.bodyCipher != nil) == encrypted, "an InitConnect agreement without the cipher it needs")
@@ -76,5 +82,67 @@ extension ShortInterestPage {
             page.hkRows[index].aggregatedShortRatio = finite(page.hkRows[index].aggregatedShortRatio)
         }
         return page
+    }
+}
+
+extension ShortInterestPage {
+    /// The page through swift-protobuf's generated `QotGetShortInterest_Response`:
+    /// what the client's reply reader must give.
+    fileprivate init(generatedDecodingOf frame: OpenDFrame, for request: PageRequest) throws(ShortInterestError) {
+        let reply: QotGetShortInterest_Response = try frame.decodeReply()
+        guard reply.retType == 0 else {
+            throw .rejected(retType: reply.retType, errCode: reply.hasErrCode ? reply.errCode : nil, message: reply.retMsg)
+        }
+        let us = reply.s2C.usItemList.map { item in
+            USShortInterestRow(timestamp: item.hasTimestamp ? item.timestamp : nil,
+                               timestampString: item.hasTimestampStr ? item.timestampStr : nil,
+                               sharesShort: item.hasSharesShort ? item.sharesShort : nil,
+                               shortPercent: item.hasShortPercent ? item.shortPercent : nil,
+                               averageDailyShareVolume: item.hasAvgDailyShareVolume ? item.avgDailyShareVolume : nil,
+                               daysToCover: item.hasDaysToCover ? item.daysToCover : nil,
+                               closePrice: item.hasClosePrice ? item.closePrice : nil,
+                               lastClosePrice: item.hasLastClosePrice ? item.lastClosePrice : nil)
+        }
+        let hk = reply.s2C.hkItemList.map { item in
+            HKShortInterestRow(timestamp: item.hasTimestamp ? item.timestamp : nil,
+                               timestampString: item.hasTimestampStr ? item.timestampStr : nil,
+                               closePrice: item.hasClosePrice ? item.closePrice : nil,
+                               lastClosePrice: item.hasLastClosePrice ? item.lastClosePrice : nil,
+                               aggregatedShort: item.hasAggregatedShort ? item.aggregatedShort : nil,
+                               aggregatedShortRatio: item.hasAggregatedShortRatio ? item.aggregatedShortRatio : nil)
+        }
+        self.init(code: request.code, usRows: us, hkRows: hk,
+                  nextKey: reply.s2C.hasNextKey ? reply.s2C.nextKey : PageRequest.endKey)
+    }
+}
+
+extension Result where Success == ShortInterestPage, Failure == ShortInterestError {
+    /// Equal pages (doubles compared by bit pattern, so that NaN equals
+    /// itself), or equal errors.
+    fileprivate func sameBits(as other: Self) -> Bool {
+        switch (self, other) {
+        case let (.failure(error), .failure(otherError)):
+            return error == otherError
+        case let (.success(page), .success(otherPage)):
+            return page.bitsDescription == otherPage.bitsDescription
+        default:
+            return false
+        }
+    }
+}
+
+extension ShortInterestPage {
+    /// Every field, doubles as their bit patterns.
+    fileprivate var bitsDescription: String {
+        func bits(_ value: Double?) -> String { value.map { String($0.bitPattern, radix: 16) } ?? "-" }
+        let us = usRows.map { row in
+            "\(row.timestamp as Any) \(row.timestampString as Any) \(row.sharesShort as Any) \(bits(row.shortPercent)) "
+                + "\(row.averageDailyShareVolume as Any) \(bits(row.daysToCover)) \(bits(row.closePrice)) \(bits(row.lastClosePrice))"
+        }
+        let hk = hkRows.map { row in
+            "\(row.timestamp as Any) \(row.timestampString as Any) \(bits(row.closePrice)) \(bits(row.lastClosePrice)) "
+                + "\(row.aggregatedShort as Any) \(bits(row.aggregatedShortRatio))"
+        }
+        return "\(code) \(nextKey) us \(us) hk \(hk)"
     }
 }

@@ -1,0 +1,155 @@
+/// Why bytes are not a valid protobuf message, named as swift-protobuf's
+/// `BinaryDecodingError` names it, so that a bad body reads the same whichever
+/// decoder found it.
+enum ProtobufWireError: Error, Sendable {
+    case truncated
+    case malformedProtobuf
+    case invalidUTF8
+    case messageDepthLimit
+}
+
+/// Reads protobuf's binary wire format field by field, accepting and
+/// refusing exactly what swift-protobuf's `BinaryDecoder` does (same tag
+/// rules, same limits, same errors).
+///
+/// A reader knows one message's bytes; ``message()`` gives a reader for an
+/// embedded message. It exists for the one reply on the hot path
+/// (``ShortInterestPage/init(openDReply:for:)``), which it reads without
+/// building swift-protobuf's message values.
+struct ProtobufReader {
+    enum WireType: UInt8 {
+        case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var index: Int
+    /// Messages and groups that may still be opened inside this one
+    /// (swift-protobuf allows 100 levels).
+    private let depthBudget: Int
+
+    /// A reader of a top-level message. `bytes` must outlive it.
+    init(topLevel bytes: UnsafeRawBufferPointer) throws(ProtobufWireError) {
+        try self.init(bytes, depthBudget: 100)
+    }
+
+    private init(_ bytes: UnsafeRawBufferPointer, depthBudget: Int) throws(ProtobufWireError) {
+        guard depthBudget > 0 else { throw .messageDepthLimit }
+        self.bytes = bytes
+        self.index = 0
+        self.depthBudget = depthBudget - 1
+    }
+
+    /// The next field's number and wire type, or nil at the end of the message.
+    mutating func nextField() throws(ProtobufWireError) -> (number: Int, wireType: WireType)? {
+        guard index < bytes.count else { return nil }
+        // As swift-protobuf's nextFieldNumber: the wire type from the first
+        // byte, then at most 5 bytes of tag, the fifth at most 15.
+        guard let wireType = WireType(rawValue: bytes[index] & 7) else { throw .malformedProtobuf }
+        var number = 0
+        var shift = 0
+        for position in 0..<5 {
+            guard index + position < bytes.count else { throw .malformedProtobuf }
+            let byte = bytes[index + position]
+            if position == 4 && byte > 15 { throw .malformedProtobuf }
+            number |= Int(byte & 0x7f) << shift
+            shift += 7
+            if byte & 0x80 == 0 || position == 4 {
+                index += position + 1
+                break
+            }
+        }
+        number >>= 3
+        // An end of group outside a group (these messages are not groups).
+        guard number != 0, wireType != .endGroup else { throw .malformedProtobuf }
+        return (number, wireType)
+    }
+
+    mutating func varint() throws(ProtobufWireError) -> UInt64 {
+        guard index < bytes.count else { throw .truncated }
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard index < bytes.count, shift <= 63 else { throw .malformedProtobuf }
+            let byte = bytes[index]
+            index += 1
+            value |= UInt64(byte & 0x7f) &<< shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+
+    mutating func fixed64() throws(ProtobufWireError) -> UInt64 {
+        guard bytes.count - index >= 8 else { throw .truncated }
+        defer { index += 8 }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+    }
+
+    mutating func double() throws(ProtobufWireError) -> Double {
+        Double(bitPattern: try fixed64())
+    }
+
+    mutating func string() throws(ProtobufWireError) -> String {
+        let body = try lengthDelimited()
+        // Nearly every string here is ASCII (dates, keys), for which checking
+        // each byte is a tenth of the generic validation's cost.
+        if body.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: body, as: UTF8.self)
+        }
+        guard let text = String(validating: body, as: UTF8.self) else { throw .invalidUTF8 }
+        return text
+    }
+
+    /// A reader of the embedded message in a length-delimited field.
+    mutating func message() throws(ProtobufWireError) -> ProtobufReader {
+        try ProtobufReader(lengthDelimited(), depthBudget: depthBudget)
+    }
+
+    private mutating func lengthDelimited() throws(ProtobufWireError) -> UnsafeRawBufferPointer {
+        let length = try varint()
+        guard length < 0x7fff_ffff else { throw .malformedProtobuf }
+        guard length <= UInt64(bytes.count - index) else { throw .truncated }
+        defer { index += Int(length) }
+        return UnsafeRawBufferPointer(rebasing: bytes[index..<index + Int(length)])
+    }
+
+    /// Skips the body of a field this reader does not know (or knows with
+    /// another wire type, which swift-protobuf also treats as unknown).
+    mutating func skip(field number: Int, wireType: WireType) throws(ProtobufWireError) {
+        try skip(field: number, wireType: wireType, depthBudget: depthBudget)
+    }
+
+    private mutating func skip(field number: Int, wireType: WireType, depthBudget: Int) throws(ProtobufWireError) {
+        switch wireType {
+        case .varint:
+            _ = try varint()
+        case .fixed64:
+            guard bytes.count - index >= 8 else { throw .truncated }
+            index += 8
+        case .fixed32:
+            guard bytes.count - index >= 4 else { throw .truncated }
+            index += 4
+        case .lengthDelimited:
+            let length = try varint()
+            guard length <= UInt64(bytes.count - index) else { throw .truncated }
+            index += Int(length)
+        case .startGroup:
+            guard depthBudget > 0 else { throw .messageDepthLimit }
+            while true {
+                // Inside a group swift-protobuf reads tags as one varint.
+                guard index < bytes.count else { throw .truncated }
+                let tag = try varint()
+                guard tag < UInt64(UInt32.max), let innerType = WireType(rawValue: UInt8(tag & 7)), tag >> 3 != 0 else {
+                    throw .malformedProtobuf
+                }
+                let innerNumber = Int(tag >> 3)
+                if innerType == .endGroup {
+                    guard innerNumber == number else { throw .malformedProtobuf }
+                    return
+                }
+                try skip(field: innerNumber, wireType: innerType, depthBudget: depthBudget - 1)
+            }
+        case .endGroup:
+            throw .truncated
+        }
+    }
+}
