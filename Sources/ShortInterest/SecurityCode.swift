@@ -36,21 +36,23 @@ public struct SecurityCode: Sendable, Hashable, CustomStringConvertible {
         guard !code.isEmpty else {
             throw .invalidArgument("code is empty (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
         }
-        guard let dot = code.firstIndex(of: ".") else {
+        // In UTF-8 bytes: the code is parsed on every request.
+        let bytes = code.utf8
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else {
             throw .invalidArgument("code \"\(code)\" has no market prefix (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
         }
-        let prefix = code[..<dot]
-        let symbol = String(code[code.index(after: dot)...])
-        guard let market = Market(rawValue: String(prefix)) else {
-            throw .invalidArgument("market \"\(prefix)\" in code \"\(code)\" is not served: short interest exists for HK and US only")
+        let prefix = bytes[..<dot]
+        guard let market = Market.allCases.first(where: { $0.rawValue.utf8.elementsEqual(prefix) }) else {
+            throw .invalidArgument("market \"\(String(code[..<dot]))\" in code \"\(code)\" is not served: short interest exists for HK and US only")
         }
-        try self.init(market: market, symbol: symbol)
+        try self.init(market: market, symbol: String(code[bytes.index(after: dot)...]))
     }
 
     /// Validates `symbol` for `market`: HK symbols are digits (`00700`),
     /// US symbols visible ASCII without spaces (`AAPL`, `BRK.B`).
     public init(market: Market, symbol: String) throws(ShortInterestError) {
-        let code = "\(market.rawValue).\(symbol)"
+        // Only error messages need the whole code; made for them alone.
+        var code: String { "\(market.rawValue).\(symbol)" }
         guard !symbol.isEmpty else {
             throw .invalidArgument("code \"\(code)\" has an empty symbol")
         }

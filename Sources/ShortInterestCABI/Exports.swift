@@ -375,18 +375,19 @@ private func allocateHistories(codes: [String], results: [Result<ShortInterestPa
 private func fetch(_ client: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ nextKey: UnsafePointer<CChar>?,
                    _ num: Int32) -> Result<ShortInterestPage, ShortInterestError> {
     let request: PageRequest
-    let source: any ShortInterestSource
+    let open: ClientHandles.Client
     do throws(ShortInterestError) {
-        source = try ClientHandles.source(for: client)
+        open = try ClientHandles.client(for: client)
         request = try PageRequest(code: string(code, named: "code"),
                                   nextKey: nextKey == nil ? nil : string(nextKey, named: "next_key"),
                                   num: Int(num))
     } catch {
         return .failure(error)
     }
-    if let synchronous = source as? any SynchronousShortInterestSource {
+    if let synchronous = open.synchronous {
         return Result { () throws(ShortInterestError) in try synchronous.pageSynchronously(request) }
     }
+    let source = open.source
     return blocking { () async throws(ShortInterestError) in try await source.page(request) }
 }
 

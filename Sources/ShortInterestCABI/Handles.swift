@@ -14,24 +14,36 @@ final class ConfigurationBox: Sendable {
 /// handle finds nothing instead of touching freed memory, and closing
 /// twice is harmless.
 enum ClientHandles {
-    private static let clients = Mutex<[UInt: any ShortInterestSource]>([:])
+    /// An open client: its source and, when the source can answer on the
+    /// calling thread, the same source as such (cast once here, not per call).
+    struct Client {
+        let source: any ShortInterestSource
+        let synchronous: (any SynchronousShortInterestSource)?
+    }
+
+    private static let clients = Mutex<[UInt: Client]>([:])
     private static let lastHandle = Atomic<UInt>(0)
 
     static func register(_ source: any ShortInterestSource) -> OpaquePointer {
         let handle = lastHandle.wrappingAdd(1, ordering: .relaxed).newValue
-        clients.withLock { $0[handle] = source }
+        let client = Client(source: source, synchronous: source as? any SynchronousShortInterestSource)
+        clients.withLock { $0[handle] = client }
         return OpaquePointer(bitPattern: handle)!
     }
 
-    static func source(for handle: OpaquePointer?) throws(ShortInterestError) -> any ShortInterestSource {
+    static func client(for handle: OpaquePointer?) throws(ShortInterestError) -> Client {
         guard let handle else { throw .invalidArgument("client is NULL") }
-        guard let source = clients.withLock({ $0[UInt(bitPattern: handle)] }) else {
+        guard let client = clients.withLock({ $0[UInt(bitPattern: handle)] }) else {
             throw .invalidArgument("client is closed (or was never opened)")
         }
-        return source
+        return client
+    }
+
+    static func source(for handle: OpaquePointer?) throws(ShortInterestError) -> any ShortInterestSource {
+        try client(for: handle).source
     }
 
     static func remove(_ handle: OpaquePointer) -> (any ShortInterestSource)? {
-        clients.withLock { $0.removeValue(forKey: UInt(bitPattern: handle)) }
+        clients.withLock { $0.removeValue(forKey: UInt(bitPattern: handle)) }?.source
     }
 }

@@ -42,7 +42,11 @@ enum OpenDMessageTarget {
             // The gateway's reading of Qot_GetShortInterest (GatewayConnectionHandler.answerShortInterest).
             guard let message = try? frame(ProtoID.getShortInterest).decode(QotGetShortInterest_Request.self),
                   let decoded = try? PageRequest(openD: message.c2S) else { return }
-            let resent = try? PageRequest(openD: decoded.openDRequest.c2S)
+            // The client's encoding of it, by hand, is swift-protobuf's to the byte.
+            let sent = OpenDFrame(protoID: ProtoID.getShortInterest, serial: 1, body: ByteBuffer(bytes: decoded.openDRequestBody))
+            let generated = try? OpenDFrame(protoID: ProtoID.getShortInterest, serial: 1, message: decoded.generatedRequest)
+            precondition(sent == generated, "request \(decoded) encodes other than swift-protobuf does")
+            let resent = (try? sent.decode(QotGetShortInterest_Request.self)).flatMap { try? PageRequest(openD: $0.c2S) }
             precondition(resent == decoded, "request \(decoded) changes when sent on to OpenD")
         default:
             // The gateway reads InitConnect and KeepAlive requests leniently (try?).
@@ -144,5 +148,18 @@ extension ShortInterestPage {
                 + "\(row.aggregatedShort as Any) \(bits(row.aggregatedShortRatio))"
         }
         return "\(code) \(nextKey) us \(us) hk \(hk)"
+    }
+}
+
+extension PageRequest {
+    /// The request as swift-protobuf's generated message: what the client's
+    /// own encoding must equal.
+    fileprivate var generatedRequest: QotGetShortInterest_Request {
+        var request = QotGetShortInterest_Request()
+        request.c2S.security.market = code.market.openDNumber
+        request.c2S.security.code = code.symbol
+        if let nextKey { request.c2S.nextKey = nextKey }
+        request.c2S.num = Int32(pageSize)
+        return request
     }
 }

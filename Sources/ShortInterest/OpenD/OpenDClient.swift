@@ -1,3 +1,4 @@
+import NIOCore
 import NIOPosix
 import OpenDProtocol
 import Synchronization
@@ -115,7 +116,7 @@ public final class OpenDClient: SynchronousShortInterestSource {
     }
 
     private func send(_ request: PageRequest) throws(ShortInterestError) -> ShortInterestPage {
-        let reply = try connection().request(protoID: ProtoID.getShortInterest, message: request.openDRequest)
+        let reply = try connection().request(protoID: ProtoID.getShortInterest, body: ByteBuffer(bytes: request.openDRequestBody))
         return try ShortInterestPage(openDReply: reply, for: request)
     }
 

@@ -85,7 +85,7 @@ final class OpenDConnection: @unchecked Sendable {
         let connection = OpenDConnection(socket: socket, crypto: OpenDFrameCrypto(rsa: configuration.encryption?.rsaKey),
                                          configuration: configuration)
         do {
-            let reply = try connection.request(protoID: ProtoID.initConnect, message: initConnect(configuration))
+            let reply = try connection.request(protoID: ProtoID.initConnect, body: encode(initConnect(configuration)))
             let agreement = try InitConnectAgreement(reply: reply, encrypted: configuration.encryption != nil)
             if let cipher = agreement.bodyCipher {
                 // Every body after this reply is AES-encrypted with the key it carries.
@@ -116,11 +116,10 @@ final class OpenDConnection: @unchecked Sendable {
         return hello
     }
 
-    /// Sends `message` as proto `protoID` and waits, on the calling thread,
-    /// for the matching reply (at most the reply timeout).
-    func request(protoID: UInt32, message: some SwiftProtobuf.Message) throws(ShortInterestError) -> OpenDFrame {
+    /// Sends `body` as proto `protoID` and waits, on the calling thread, for
+    /// the matching reply (at most the reply timeout).
+    func request(protoID: UInt32, body: ByteBuffer) throws(ShortInterestError) -> OpenDFrame {
         let deadline = Deadline.after(replyTimeout)
-        let body = try Self.encode(message)
         let waiting = PendingReply(protoID: protoID, hasCaller: true)
         let serial = try monitor.withLock { () throws(ShortInterestError) in
             if let failure { throw failure }

@@ -6,13 +6,18 @@ public import OpenDProtocol
 // exactly what the client runs.
 
 extension PageRequest {
-    package var openDRequest: QotGetShortInterest_Request {
-        var request = QotGetShortInterest_Request()
-        request.c2S.security.market = code.market.openDNumber
-        request.c2S.security.code = code.symbol
-        if let nextKey { request.c2S.nextKey = nextKey }
-        request.c2S.num = Int32(pageSize)
-        return request
+    /// The request as OpenD's Qot_GetShortInterest.Request, encoded.
+    package var openDRequestBody: [UInt8] {
+        var request = ProtobufWriter()
+        request.message(field: 1) { c2s in
+            c2s.message(field: 1) { security in
+                security.int32(field: 1, code.market.openDNumber)
+                security.string(field: 2, code.symbol)
+            }
+            if let nextKey { c2s.string(field: 2, nextKey) }
+            c2s.int32(field: 3, Int32(pageSize))
+        }
+        return request.bytes
     }
 }
 

@@ -8,14 +8,18 @@ enum ProtobufWireError: Error, Sendable {
     case messageDepthLimit
 }
 
+// Protobuf's binary wire format, read and written by hand for the one
+// request and the one reply on the hot path (Qot_GetShortInterest): through
+// swift-protobuf's generated messages they cost several times as much. The
+// generated code stays the definition: the `replies` fuzz target checks
+// that both give the same bytes and the same pages.
+
 /// Reads protobuf's binary wire format field by field, accepting and
 /// refusing exactly what swift-protobuf's `BinaryDecoder` does (same tag
 /// rules, same limits, same errors).
 ///
 /// A reader knows one message's bytes; ``message()`` gives a reader for an
-/// embedded message. It exists for the one reply on the hot path
-/// (``ShortInterestPage/init(openDReply:for:)``), which it reads without
-/// building swift-protobuf's message values.
+/// embedded message.
 struct ProtobufReader {
     enum WireType: UInt8 {
         case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
@@ -151,5 +155,51 @@ struct ProtobufReader {
         case .endGroup:
             throw .truncated
         }
+    }
+}
+
+/// Writes protobuf's binary wire format as swift-protobuf does: fields in
+/// the order given (callers give them in field-number order), negative
+/// int32 values as 10-byte varints.
+struct ProtobufWriter {
+    private(set) var bytes: [UInt8]
+
+    /// A writer with room for `capacity` bytes before it grows.
+    init(capacity: Int = 64) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func int32(field: Int, _ value: Int32) {
+        tag(field, .varint)
+        append(varint: UInt64(bitPattern: Int64(value)))
+    }
+
+    mutating func string(field: Int, _ text: String) {
+        tag(field, .lengthDelimited)
+        append(varint: UInt64(text.utf8.count))
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// An embedded message, whose fields `write` writes.
+    mutating func message(field: Int, _ write: (inout ProtobufWriter) -> Void) {
+        var inner = ProtobufWriter()
+        write(&inner)
+        tag(field, .lengthDelimited)
+        append(varint: UInt64(inner.bytes.count))
+        bytes.append(contentsOf: inner.bytes)
+    }
+
+    private mutating func tag(_ field: Int, _ wireType: ProtobufReader.WireType) {
+        append(varint: UInt64(field) << 3 | UInt64(wireType.rawValue))
+    }
+
+    private mutating func append(varint value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
     }
 }
