@@ -2,7 +2,8 @@
 
 The rows are read column-wise: the row memory is copied once and viewed with a
 numpy structured dtype that mirrors si_us_row / si_hk_row (padding included);
-the ``present`` bitmask then says which cells are absent.
+the ``present`` bitmask then says which cells are absent, and its AND and OR
+over the rows which columns need no mask at all.
 
 futu-api builds ``pd.DataFrame(list_of_dicts)`` (a missing key is NaN), then
 adds a column missing in every row as ``None`` and reorders the columns.  The
@@ -72,63 +73,62 @@ HK_ROW_DTYPE = _row_dtype(SIHkRow)
 
 
 class Rows:
-    """One market's rows, column-wise: values, presence masks, strings."""
+    """One market's rows: the row structs' bytes as a numpy structured array
+    (numbers and presence bits), the strings decoded, and the presence bits
+    every row has and some row has, so that a column present in every row
+    (or in none) costs no mask."""
 
-    __slots__ = ("columns", "fields", "n", "values", "present", "strings")
+    __slots__ = ("columns", "fields", "n", "raw", "strings", "all_bits", "any_bits")
 
-    def __init__(self, columns, fields, n, values, present, strings):
+    def __init__(self, columns, fields, raw, strings, all_bits, any_bits):
         self.columns = columns      # output column order
         self.fields = fields        # column -> (bit, kind)
-        self.n = n
-        self.values = values        # column -> ndarray (not for strings)
-        self.present = present      # column -> bool ndarray
+        self.n = len(raw)
+        self.raw = raw              # structured array of the rows (string fields: dead pointers)
         self.strings = strings      # column -> list of str ("" when absent)
+        self.all_bits = all_bits
+        self.any_bits = any_bits
 
     @classmethod
     def read(cls, columns, fields, dtype, address, count):
-        """Copy `count` rows at `address` (must still be alive) into columns."""
+        """Copy `count` rows at `address` (must still be alive) out of the page."""
         if not count or not address:
-            return cls.empty(columns, fields)
+            return cls.empty(columns, fields, dtype)
         raw = np.frombuffer(ctypes.string_at(address, count * dtype.itemsize), dtype=dtype)
         bits = raw["present"]
-        values, present, strings = {}, {}, {}
-        for col in columns:
-            bit, kind = fields[col]
-            present[col] = (bits & bit) != 0
-            if kind == "s":
-                strings[col] = [ctypes.string_at(p).decode("utf-8") if p else ""
-                                for p in raw[col].tolist()]
-            else:
-                values[col] = np.array(raw[col])          # contiguous copy
-        return cls(columns, fields, count, values, present, strings)
+        strings = {col: [ctypes.string_at(p).decode("utf-8") if p else "" for p in raw[col].tolist()]
+                   for col in columns if fields[col][1] == "s"}
+        return cls(columns, fields, raw, strings,
+                   int(np.bitwise_and.reduce(bits)), int(np.bitwise_or.reduce(bits)))
 
     @classmethod
-    def empty(cls, columns, fields):
-        values, present, strings = {}, {}, {}
-        for col in columns:
-            kind = fields[col][1]
-            present[col] = np.zeros(0, dtype=bool)
-            if kind == "s":
-                strings[col] = []
-            else:
-                values[col] = np.zeros(0, dtype={"i": np.int64, "u": np.uint64, "f": np.float64}[kind])
-        return cls(columns, fields, 0, values, present, strings)
+    def empty(cls, columns, fields, dtype):
+        """No rows (one shared instance per market: rows are never changed)."""
+        rows = _empty_rows.get(columns)
+        if rows is None:
+            rows = _empty_rows.setdefault(columns, cls(
+                columns, fields, np.zeros(0, dtype=dtype),
+                {col: [] for col in columns if fields[col][1] == "s"}, 0, 0))
+        return rows
 
     @classmethod
-    def concat(cls, parts, columns, fields):
+    def concat(cls, parts, columns, fields, dtype):
         parts = [p for p in parts if p.n]
         if not parts:
-            return cls.empty(columns, fields)
+            return cls.empty(columns, fields, dtype)
         if len(parts) == 1:
             return parts[0]
-        values, present, strings = {}, {}, {}
-        for col in columns:
-            present[col] = np.concatenate([p.present[col] for p in parts])
-            if fields[col][1] == "s":
-                strings[col] = [s for p in parts for s in p.strings[col]]
-            else:
-                values[col] = np.concatenate([p.values[col] for p in parts])
-        return cls(columns, fields, sum(p.n for p in parts), values, present, strings)
+        all_bits, any_bits = parts[0].all_bits, 0
+        for p in parts:
+            all_bits &= p.all_bits
+            any_bits |= p.any_bits
+        return cls(columns, fields, np.concatenate([p.raw for p in parts]),
+                   {col: [s for p in parts for s in p.strings[col]] for col in parts[0].strings},
+                   all_bits, any_bits)
+
+    def _present(self, bit):
+        """Which rows have the field of `bit`, as a bool array."""
+        return (self.raw["present"] & bit) != 0
 
     # ---- records -------------------------------------------------------
 
@@ -136,11 +136,15 @@ class Rows:
         """A list of dicts, one per row, absent fields left out."""
         out = [{} for _ in range(self.n)]
         for col in self.columns:
-            mask = self.present[col]
-            if not mask.any():
+            bit, kind = self.fields[col]
+            if not self.any_bits & bit:
                 continue
-            vals = self.strings[col] if self.fields[col][1] == "s" else self.values[col].tolist()
-            for row, ok, v in zip(out, mask.tolist(), vals):
+            vals = self.strings[col] if kind == "s" else self.raw[col].tolist()
+            if self.all_bits & bit:
+                for row, v in zip(out, vals):
+                    row[col] = v
+                continue
+            for row, ok, v in zip(out, self._present(bit).tolist(), vals):
                 if ok:
                     row[col] = v
         return out
@@ -156,26 +160,29 @@ class Rows:
         return df
 
     def _column(self, col):
-        kind = self.fields[col][1]
-        mask = self.present[col]
-        if mask.all():
+        bit, kind = self.fields[col]
+        if self.all_bits & bit:
             if kind == "s":
                 return _string_array(self.strings[col], full=True)
-            vals = self.values[col]
+            vals = self.raw[col]
             if kind == "u":
                 if int(vals.max()) <= _INT64_MAX:
                     return vals.astype(np.int64)
                 return vals.astype(np.uint64)
             return vals.astype(np.int64 if kind == "i" else np.float64)
-        if not mask.any():
+        if not self.any_bits & bit:
             return np.full(self.n, None, dtype=object)
+        absent = ~self._present(bit)
         if kind == "s":
             obj = np.array(self.strings[col], dtype=object)
-            obj[~mask] = np.nan
+            obj[absent] = np.nan
             return _string_array(obj, full=False)
-        out = self.values[col].astype(np.float64)
-        out[~mask] = np.nan
+        out = self.raw[col].astype(np.float64)
+        out[absent] = np.nan
         return out
+
+
+_empty_rows = {}
 
 
 def _frame(pd, columns, arrays):

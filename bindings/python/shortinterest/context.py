@@ -5,7 +5,7 @@ import operator
 import threading
 
 from . import _lib
-from ._frames import HK_COLUMNS, HK_FIELDS, US_COLUMNS, US_FIELDS, Page, Rows
+from ._frames import HK_COLUMNS, HK_FIELDS, HK_ROW_DTYPE, US_COLUMNS, US_FIELDS, US_ROW_DTYPE, Page, Rows
 
 RET_OK = 0
 RET_ERROR = -1
@@ -295,8 +295,8 @@ class OpenQuoteContext:
         except ShortInterestError as exc:
             return RET_ERROR, exc.message, None
         return (RET_OK if next_key == "-1" else RET_INCOMPLETE,
-                Rows.concat(us, US_COLUMNS, US_FIELDS).frame(next_key),
-                Rows.concat(hk, HK_COLUMNS, HK_FIELDS).frame(next_key))
+                Rows.concat(us, US_COLUMNS, US_FIELDS, US_ROW_DTYPE).frame(next_key),
+                Rows.concat(hk, HK_COLUMNS, HK_FIELDS, HK_ROW_DTYPE).frame(next_key))
 
     def get_short_interest_many(self, codes, max_pages=10000, progress=None):
         """The whole histories of many codes, several at a time, within the

@@ -7,7 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from conftest import futu_style_frame
-from shortinterest._frames import HK_COLUMNS, HK_FIELDS, US_COLUMNS, US_FIELDS, Rows
+from shortinterest._frames import HK_COLUMNS, HK_FIELDS, HK_ROW_DTYPE, US_COLUMNS, US_FIELDS, US_ROW_DTYPE, Rows
 
 
 def random_value(kind, rnd):
@@ -21,17 +21,24 @@ def random_value(kind, rnd):
 
 
 def build(rows, columns, fields):
-    n = len(rows)
-    values, present, strings = {}, {}, {}
-    for col in columns:
-        kind = fields[col][1]
-        present[col] = np.array([col in r for r in rows], dtype=bool)
-        if kind == "s":
-            strings[col] = [r.get(col, "") for r in rows]
-        else:
-            dt = {"i": np.int64, "u": np.uint64, "f": np.float64}[kind]
-            values[col] = np.array([r.get(col, 0) for r in rows], dtype=dt)
-    return Rows(columns, fields, n, values, present, strings)
+    """Rows as Rows.read makes them from a page, here from dicts."""
+    dtype = US_ROW_DTYPE if columns == US_COLUMNS else HK_ROW_DTYPE
+    if not rows:
+        return Rows.empty(columns, fields, dtype)
+    raw = np.zeros(len(rows), dtype=dtype)
+    all_bits, any_bits = ~0, 0
+    for i, row in enumerate(rows):
+        bits = 0
+        for col in columns:
+            if col in row:
+                bits |= fields[col][0]
+                if fields[col][1] != "s":
+                    raw[col][i] = row[col]
+        raw["present"][i] = bits
+        all_bits &= bits
+        any_bits |= bits
+    strings = {col: [r.get(col, "") for r in rows] for col in columns if fields[col][1] == "s"}
+    return Rows(columns, fields, raw, strings, all_bits, any_bits)
 
 
 @pytest.mark.parametrize("columns,fields", [(US_COLUMNS, US_FIELDS), (HK_COLUMNS, HK_FIELDS)])
