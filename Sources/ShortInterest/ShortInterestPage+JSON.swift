@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension ShortInterestPage {
     /// The page as a JSON object: `market`, `code`, `next_key`, and the rows
     /// under `us` and `hk` with futu-api's column names.
@@ -6,6 +12,16 @@ extension ShortInterestPage {
     /// non-finite double, which JSON cannot carry. Integers keep every digit,
     /// even above 2^53; doubles use the shortest text that reads back the same.
     public var json: String {
+        jsonText().text()
+    }
+
+    /// ``json`` as a NUL-terminated string from `malloc`, which the caller
+    /// frees; nil when memory runs out.
+    package var jsonCString: UnsafeMutablePointer<CChar>? {
+        jsonText().cString()
+    }
+
+    private func jsonText() -> JSONWriter {
         // About 200 bytes a full US row: one allocation for most pages.
         var out = JSONWriter(reservingCapacity: 128 + 200 * (usRows.count + hkRows.count))
         out.raw("{\"market\":")
@@ -41,38 +57,60 @@ extension ShortInterestPage {
             }
         }
         out.raw("]}")
-        return out.text
+        return out
     }
 }
 
 /// Appends JSON text without Foundation (whose encoder cannot print a UInt64
 /// above 2^53 exactly and pulls in more than the library needs).
 ///
-/// It writes UTF-8 bytes into one array and makes a String once at the end:
-/// appending to a String scalar by scalar took 77 % of the instructions of a
-/// 50-row si_get_page_json call (callgrind, BENCHMARKS.md).
-struct JSONWriter {
-    private var bytes: [UInt8] = []
+/// It writes UTF-8 bytes into one buffer from `malloc`, which becomes the C
+/// API's string as it is, or a String once at the end. Appending to a String
+/// scalar by scalar took 77 % of the instructions of a 50-row
+/// si_get_page_json call, appending to an `[UInt8]` fragment by fragment a
+/// quarter (callgrind, BENCHMARKS.md).
+struct JSONWriter: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>?
+    private var count = 0
+    private var capacity: Int
     private var fieldsWritten = 0
 
     init(reservingCapacity capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 16)
+        start = malloc(self.capacity)?.assumingMemoryBound(to: UInt8.self)
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    deinit {
+        free(start)
+    }
+
+    /// The text; "" if memory ran out while writing.
+    consuming func text() -> String {
+        guard let start else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+    }
+
+    /// The text NUL-terminated, handed to the caller (who frees it); nil if
+    /// memory ran out while writing.
+    consuming func cString() -> UnsafeMutablePointer<CChar>? {
+        append(0)
+        guard let written = start else { return nil }
+        start = nil
+        return UnsafeMutableRawPointer(written).assumingMemoryBound(to: CChar.self)
+    }
 
     /// `fragment` as it is: JSON punctuation and names that need no escaping.
     mutating func raw(_ fragment: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: fragment.utf8Start, count: fragment.utf8CodeUnitCount))
+        append(fragment.utf8Start, fragment.utf8CodeUnitCount)
     }
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         let outer = fieldsWritten
         fieldsWritten = 0
         body(&self)
         fieldsWritten = outer
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     mutating func field(_ name: StaticString, _ value: String?) {
@@ -81,47 +119,100 @@ struct JSONWriter {
         string(value)
     }
 
-    mutating func field<I: FixedWidthInteger>(_ name: StaticString, _ value: I?) {
+    mutating func field(_ name: StaticString, _ value: Int64?) {
         guard let value else { return }
         key(name)
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { append(UInt8(ascii: "-")) }
+        digits(value.magnitude)
+    }
+
+    mutating func field(_ name: StaticString, _ value: UInt64?) {
+        guard let value else { return }
+        key(name)
+        digits(value)
+    }
+
+    /// The decimal digits of `value`, written straight into the bytes
+    /// (`String(value)` and appending its UTF-8 cost ten times as much).
+    private mutating func digits(_ value: UInt64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var rest = value
+            var first = 20
+            repeat {
+                first -= 1
+                buffer[first] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            append(buffer.baseAddress! + first, 20 - first)
+        }
     }
 
     mutating func field(_ name: StaticString, _ value: Double?) {
         guard let value, value.isFinite else { return }
         key(name)
-        bytes.append(contentsOf: value.description.utf8)
+        var text = value.description
+        text.withUTF8 { append($0.baseAddress!, $0.count) }
     }
 
     /// `value` as a JSON string. Bytes of multi-byte UTF-8 sequences are all
     /// 0x80 or above, so escaping byte by byte never splits a character.
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case UInt8(ascii: "\n"): raw("\\n")
-            case UInt8(ascii: "\r"): raw("\\r")
-            case UInt8(ascii: "\t"): raw("\\t")
-            case ..<0x20:
-                raw("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0xf)])
-            default: bytes.append(byte)
+        append(UInt8(ascii: "\""))
+        var text = value
+        text.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case UInt8(ascii: "\n"): raw("\\n")
+                case UInt8(ascii: "\r"): raw("\\r")
+                case UInt8(ascii: "\t"): raw("\\t")
+                case ..<0x20:
+                    raw("\\u00")
+                    append(Self.hexDigits[Int(byte >> 4)])
+                    append(Self.hexDigits[Int(byte & 0xf)])
+                default: append(byte)
+                }
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A field's name: the constant names of this file, which need no escaping.
     private mutating func key(_ name: StaticString) {
-        if fieldsWritten > 0 { bytes.append(UInt8(ascii: ",")) }
+        if fieldsWritten > 0 { append(UInt8(ascii: ",")) }
         fieldsWritten += 1
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         raw(name)
         raw("\":")
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        guard makeRoom(for: 1), let start else { return }
+        start[count] = byte
+        count += 1
+    }
+
+    private mutating func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
+        guard makeRoom(for: length), let start else { return }
+        (start + count).update(from: bytes, count: length)
+        count += length
+    }
+
+    /// Grows the buffer to hold `length` more bytes; false (and no buffer
+    /// from then on) when memory runs out.
+    private mutating func makeRoom(for length: Int) -> Bool {
+        guard let current = start else { return false }
+        if count + length <= capacity { return true }
+        capacity = max(capacity * 2, count + length)
+        guard let grown = realloc(current, capacity) else {
+            free(current)
+            start = nil
+            return false
+        }
+        start = grown.assumingMemoryBound(to: UInt8.self)
+        return true
     }
 }

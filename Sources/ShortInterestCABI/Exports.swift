@@ -240,7 +240,7 @@ public func si_get_page_json(_ client: OpaquePointer?, _ code: UnsafePointer<CCh
     case let .failure(error):
         return fail(error)
     case let .success(page):
-        guard let text = strdup(page.json) else { return fail(SI_ERR_NO_MEMORY, "out of memory for a JSON page") }
+        guard let text = page.jsonCString else { return fail(SI_ERR_NO_MEMORY, "out of memory for a JSON page") }
         outJSON.pointee = text
         return SI_OK
     }
