@@ -2,7 +2,6 @@ import FoundationEssentials
 import NIOCore
 import NIOPosix
 import OpenDProtocol
-import Synchronization
 import SwiftProtobuf
 
 /// One TCP connection to OpenD that has completed InitConnect, driven by the
@@ -22,8 +21,9 @@ import SwiftProtobuf
 /// opens another.
 final class OpenDConnection: @unchecked Sendable {
     // Sendable by discipline: what can change is guarded by `monitor`, except
-    // `inbound`, which only the reader touches, and `crypto`, whose body
-    // cipher is set before the connection is handed to anyone.
+    // `inbound`, which only the reader touches, `outbound`, guarded by
+    // `sending`, and `crypto`, whose body cipher is set before the
+    // connection is handed to anyone.
     private let socket: OpenDSocket
     private let crypto: OpenDFrameCrypto
     private let maxBodyLength: Int
@@ -40,8 +40,11 @@ final class OpenDConnection: @unchecked Sendable {
 
     /// Bytes read and not yet a whole frame.
     private var inbound = ByteBuffer()
-    /// The frame being sent; its lock also keeps frames whole on the wire.
-    private let outbound = Mutex(ByteBuffer())
+    /// The frame being sent, guarded by `sending`, which also keeps frames
+    /// whole on the wire. A pthread mutex (Monitor), not Swift's `Mutex`,
+    /// whose futex ThreadSanitizer cannot see.
+    private var outbound = ByteBuffer()
+    private let sending = Monitor()
 
     /// A request waiting for its reply.
     private final class PendingReply {
@@ -153,14 +156,14 @@ final class OpenDConnection: @unchecked Sendable {
     /// Writes one frame whole; a frame that cannot be written ends the connection.
     private func send(_ frame: OpenDFrame, until deadline: Deadline) throws(ShortInterestError) {
         let encoder = OpenDFrameEncoder(crypto: crypto)
-        let outcome: Result<Void, ShortInterestError> = outbound.withLock { buffer in
-            buffer.clear()
+        let outcome: Result<Void, ShortInterestError> = sending.withLock {
+            outbound.clear()
             do {
-                try encoder.encode(data: frame, out: &buffer)
+                try encoder.encode(data: frame, out: &outbound)
             } catch {
                 return .failure(.protocolError("cannot encode proto \(frame.protoID): \(error)"))
             }
-            return buffer.withUnsafeReadableBytes { bytes in
+            return outbound.withUnsafeReadableBytes { bytes in
                 do throws(SocketFailure) {
                     try socket.sendAll(bytes, until: deadline)
                     return .success(())
