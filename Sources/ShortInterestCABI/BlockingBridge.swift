@@ -80,7 +80,7 @@ private final class Mailbox<Event: Sendable, T: Sendable>: Sendable {
         case done(T)
     }
 
-    private let deliveries = Mutex<[Delivery]>([])
+    private let deliveries = Locked<[Delivery]>([])
     private let arrived = DispatchSemaphore(value: 0)
 
     func post(_ delivery: Delivery) {

@@ -5,7 +5,6 @@ import CShortInterest
 import OpenDProtocol
 import ShortInterest
 import ShortInterestStore
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc

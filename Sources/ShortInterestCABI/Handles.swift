@@ -6,7 +6,7 @@ import Synchronization
 /// header says so), so setters on one configuration may run at once: each
 /// takes the lock for its read-modify-write.
 final class ConfigurationBox: Sendable {
-    let settings = Mutex(SourceConfiguration())
+    let settings = Locked(SourceConfiguration())
 }
 
 /// Open clients by handle. A `si_client *` is a number, never an address:
@@ -21,7 +21,7 @@ enum ClientHandles {
         let synchronous: (any SynchronousShortInterestSource)?
     }
 
-    private static let clients = Mutex<[UInt: Client]>([:])
+    private static let clients = Locked<[UInt: Client]>([:])
     private static let lastHandle = Atomic<UInt>(0)
 
     static func register(_ source: any ShortInterestSource) -> OpaquePointer {

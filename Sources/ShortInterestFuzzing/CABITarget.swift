@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import ShortInterest
 import ShortInterestStore
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -31,7 +30,7 @@ enum CABITarget {
         var closed: UInt
     }
 
-    private static let clients = Mutex<Clients?>(nil)
+    private static let clients = Locked<Clients?>(nil)
 
     /// Codes the store has rows for; the fuzzer writes any other itself.
     private static let knownCodes = ["HK.00700", "HK.09988", "HK.00005", "US.AAPL", "US.GME", "US.BRK.B", "US.MSFT", "US.ZVZZT", "US.AMC"]

@@ -1,5 +1,4 @@
 import ShortInterest
-import Synchronization
 // sqlite-nio's own SQLite (the same copy its connections use), for the
 // synchronous calls its public API does not offer.
 import VaporCSQLite
@@ -20,7 +19,7 @@ final class StorePageReaders: Sendable {
         var isClosed = false
     }
 
-    private let pool = Mutex(Pool())
+    private let pool = Locked(Pool())
     private let path: String
 
     /// Opens one reader now, so that a store that cannot be read fails at open.

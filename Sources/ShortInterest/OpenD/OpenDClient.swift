@@ -1,7 +1,6 @@
 import NIOCore
 import NIOPosix
 import OpenDProtocol
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -30,10 +29,10 @@ import Musl
 public final class OpenDClient: SynchronousShortInterestSource {
     public let configuration: OpenDConfiguration
     private let limiter: SlidingWindowLimiter?
-    private let state = Mutex(State.idle)
+    private let state = Locked(State.idle)
     /// Held while a connection opens, so that callers arriving meanwhile wait
     /// for it instead of opening their own.
-    private let opening = Mutex(())
+    private let opening = Monitor()
 
     private enum State {
         case idle
@@ -143,7 +142,7 @@ public final class OpenDClient: SynchronousShortInterestSource {
         if let live = try liveConnection() {
             return live
         }
-        return try opening.withLock { _ throws(ShortInterestError) in
+        return try opening.withLock { () throws(ShortInterestError) in
             if let live = try liveConnection() {
                 return live
             }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A sliding-window rate limiter: no `limit.window` ever holds more than
 /// `limit.requests` grants.
 ///
@@ -21,11 +19,11 @@ public final class SlidingWindowLimiter: Sendable {
 
     public let limit: RateLimit
     /// Grant times, oldest first; at most `limit.requests` of them.
-    private let grants: Mutex<[Duration]>
+    private let grants: Locked<[Duration]>
 
     public init(limit: RateLimit) {
         self.limit = limit
-        self.grants = Mutex([])
+        self.grants = Locked([])
     }
 
     /// Reserves the earliest slot at or after `now`, if it is at most
@@ -83,5 +81,5 @@ public final class SlidingWindowLimiter: Sendable {
         let limit: RateLimit
     }
 
-    private static let sharedLimiters = Mutex<[SharedKey: SlidingWindowLimiter]>([:])
+    private static let sharedLimiters = Locked<[SharedKey: SlidingWindowLimiter]>([:])
 }
