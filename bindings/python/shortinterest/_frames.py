@@ -52,8 +52,6 @@ HK_FIELDS = {
     "aggregated_short_ratio": (1 << 5, "f"),
 }
 
-_INT64_MAX = np.iinfo(np.int64).max
-
 
 def _row_dtype(struct):
     """numpy structured dtype with the exact layout of a ctypes row struct."""
@@ -70,6 +68,27 @@ def _row_dtype(struct):
 
 US_ROW_DTYPE = _row_dtype(SIUsRow)
 HK_ROW_DTYPE = _row_dtype(SIHkRow)
+
+
+def _page_strings(addresses):
+    """The NUL-terminated UTF-8 strings at `addresses`, decoded ("" for NULL).
+
+    Everything a page points to lives in its one allocation (the header says
+    so), so the bytes from the lowest string to the highest are copied in
+    one go and split at their NULs: two foreign calls instead of one per
+    string, each of which costs about 5,000 instructions.
+    """
+    live = [a for a in addresses if a]
+    if not live:
+        return [""] * len(addresses)
+    low, high = min(live), max(live)
+    pieces = {}
+    start = low
+    for piece in (ctypes.string_at(low, high - low) + ctypes.string_at(high)).split(b"\0"):
+        pieces[start] = piece
+        start += len(piece) + 1
+    # An address inside another string (a shared suffix) is not a piece start: read it alone.
+    return [(pieces[a] if a in pieces else ctypes.string_at(a)).decode("utf-8") if a else "" for a in addresses]
 
 
 class Rows:
@@ -95,11 +114,14 @@ class Rows:
         if not count or not address:
             return cls.empty(columns, fields, dtype)
         raw = np.frombuffer(ctypes.string_at(address, count * dtype.itemsize), dtype=dtype)
-        bits = raw["present"]
-        strings = {col: [ctypes.string_at(p).decode("utf-8") if p else "" for p in raw[col].tolist()]
-                   for col in columns if fields[col][1] == "s"}
-        return cls(columns, fields, raw, strings,
-                   int(np.bitwise_and.reduce(bits)), int(np.bitwise_or.reduce(bits)))
+        strings = {col: _page_strings(raw[col].tolist()) for col in columns if fields[col][1] == "s"}
+        # Rows mostly share one pattern: AND and OR over the distinct ones.
+        patterns = set(raw["present"].tolist())
+        all_bits = any_bits = patterns.pop()
+        for bits in patterns:
+            all_bits &= bits
+            any_bits |= bits
+        return cls(columns, fields, raw, strings, all_bits, any_bits)
 
     @classmethod
     def empty(cls, columns, fields, dtype):
@@ -152,62 +174,116 @@ class Rows:
     # ---- DataFrame -----------------------------------------------------
 
     def frame(self, next_key):
-        if not self.n:
-            df = _empty_frame(self.columns)
-        else:
-            df = _frame(_pandas(), self.columns, [self._column(col) for col in self.columns])
+        df = _frame(self) if self.n else _empty_frame(self.columns)
         df.attrs["next_key"] = next_key
         return df
-
-    def _column(self, col):
-        bit, kind = self.fields[col]
-        if self.all_bits & bit:
-            if kind == "s":
-                return _string_array(self.strings[col], full=True)
-            vals = self.raw[col]
-            if kind == "u":
-                if int(vals.max()) <= _INT64_MAX:
-                    return vals.astype(np.int64)
-                return vals.astype(np.uint64)
-            return vals.astype(np.int64 if kind == "i" else np.float64)
-        if not self.any_bits & bit:
-            return np.full(self.n, None, dtype=object)
-        absent = ~self._present(bit)
-        if kind == "s":
-            obj = np.array(self.strings[col], dtype=object)
-            obj[absent] = np.nan
-            return _string_array(obj, full=False)
-        out = self.raw[col].astype(np.float64)
-        out[absent] = np.nan
-        return out
 
 
 _empty_rows = {}
 
 
-def _frame(pd, columns, arrays):
-    """``pd.DataFrame(dict(zip(columns, arrays)))`` for fresh arrays of equal
-    length, which it takes without copying.
+class _Layout:
+    """Where a frame's columns go, for one market and one pattern of presence
+    (the columns every row has, some rows have, no row has), worked out once
+    per pattern: pandas' inference (module docstring) decides each column's
+    dtype, and the columns of one dtype make one block."""
 
-    Where pandas offers it (3.0 and later), the frame is assembled from one
-    block per numpy dtype and one per extension array: the same frame
-    (the drop-in tests compare them) in about a quarter of the constructor's
-    time, which otherwise is most of a call's.
+    __slots__ = ("ints", "int_positions", "unsigned", "floats", "float_positions", "gaps", "nones",
+                 "none_positions", "strings")
+
+    def __init__(self, columns, fields, all_bits, any_bits):
+        ints, floats, nones = [], [], []
+        self.unsigned = []      # rows of the int block that hold uint64 fields
+        self.gaps = []          # (row of the float block, bit): NaN where the bit is not set
+        self.strings = []       # (position, column, every row has it)
+        for position, col in enumerate(columns):
+            bit, kind = fields[col]
+            if not any_bits & bit:
+                nones.append(position)
+            elif kind == "s":
+                self.strings.append((position, col, bool(all_bits & bit)))
+            elif all_bits & bit and kind != "f":
+                if kind == "u":
+                    self.unsigned.append(len(ints))
+                ints.append((position, col))
+            else:
+                if not all_bits & bit:
+                    self.gaps.append((len(floats), bit))
+                floats.append((position, col))
+        self.ints = [col for _, col in ints]
+        self.int_positions = np.array([p for p, _ in ints], dtype=np.intp)
+        self.floats = [col for _, col in floats]
+        self.float_positions = np.array([p for p, _ in floats], dtype=np.intp)
+        self.nones = len(nones)
+        self.none_positions = np.array(nones, dtype=np.intp)
+
+
+_layouts = {}
+
+
+def _frame(rows):
+    """The rows' DataFrame, as futu-api's ``pd.DataFrame(list_of_dicts)``
+    makes it: one block per dtype, filled column by column from the row
+    structs (their numbers are copied once, into the block)."""
+    key = (rows.columns, rows.all_bits, rows.any_bits)
+    layout = _layouts.get(key)
+    if layout is None:
+        layout = _layouts.setdefault(key, _Layout(rows.columns, rows.fields, rows.all_bits, rows.any_bits))
+    raw, n = rows.raw, rows.n
+    blocks = []                 # (2-D values or 1-D extension array, column positions)
+    if layout.ints:
+        ints = np.empty((len(layout.ints), n), dtype=np.int64)
+        for row, col in enumerate(layout.ints):
+            ints[row] = raw[col]            # a uint64 above 2**63 - 1 wraps to negative here
+        positions = layout.int_positions
+        if layout.unsigned:
+            wrapped = [row for row in layout.unsigned if ints[row].min() < 0]
+            if wrapped:                     # those columns are uint64, as pandas makes them
+                blocks.append((np.vstack([raw[layout.ints[row]] for row in wrapped]), positions[wrapped]))
+                kept = [row for row in range(len(layout.ints)) if row not in wrapped]
+                ints, positions = ints[kept], positions[kept]
+        blocks.append((ints, positions))
+    if layout.floats:
+        floats = np.empty((len(layout.floats), n), dtype=np.float64)
+        for row, col in enumerate(layout.floats):
+            floats[row] = raw[col]
+        if layout.gaps:
+            present = raw["present"]
+            for row, bit in layout.gaps:
+                floats[row][(present & bit) == 0] = np.nan
+        blocks.append((floats, layout.float_positions))
+    if layout.nones:
+        blocks.append((np.full((layout.nones, n), None, dtype=object), layout.none_positions))
+    for position, col, full in layout.strings:
+        if full:
+            values = rows.strings[col]
+        else:
+            values = np.array(rows.strings[col], dtype=object)
+            values[(raw["present"] & rows.fields[col][0]) == 0] = np.nan
+        array = _string_array(values, full)
+        if isinstance(array, np.ndarray):
+            array = array.reshape(1, n)
+        blocks.append((array, np.array([position], dtype=np.intp)))
+    return _assemble(_pandas(), rows.columns, n, blocks)
+
+
+def _assemble(pd, columns, n, blocks):
+    """A DataFrame from blocks of fresh arrays, which it takes without copying.
+
+    Where pandas offers it (3.0 and later), straight from the blocks: the
+    same frame (the drop-in tests compare them) in about a quarter of the
+    constructor's time, which otherwise is most of a call's. Elsewhere from
+    the columns, as ``pd.DataFrame(dict)``.
     """
     try:
         from pandas.api.internals import create_dataframe_from_blocks
     except ImportError:
+        arrays = [None] * len(columns)
+        for values, positions in blocks:
+            for row, position in enumerate(positions):
+                arrays[position] = values[row] if values.ndim == 2 else values
         return pd.DataFrame(dict(zip(columns, arrays)), copy=False)
-    by_dtype = {}
-    blocks = []
-    for position, array in enumerate(arrays):
-        if isinstance(array, np.ndarray):
-            by_dtype.setdefault(array.dtype, []).append(position)
-        else:
-            blocks.append((array, np.array([position], dtype=np.intp)))
-    for positions in by_dtype.values():
-        blocks.append((np.vstack([arrays[p] for p in positions]), np.array(positions, dtype=np.intp)))
-    return create_dataframe_from_blocks(blocks, pd.RangeIndex(len(arrays[0])), _column_index(pd, columns))
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(n), _column_index(pd, columns))
 
 
 _column_indexes = {}
@@ -224,7 +300,7 @@ def _column_index(pd, columns):
 
 
 _pd = None
-_str_dtypes = None
+_string_makers = None
 _empty_templates = {}
 _empty_lock = threading.Lock()
 
@@ -252,23 +328,28 @@ def _pandas():
     return _pd
 
 
-def _string_dtypes():
-    """The dtypes pandas infers from dicts for a str column, full and with gaps
-    (object before pandas 3, the 'str' StringDtype since)."""
-    global _str_dtypes
-    if _str_dtypes is None:
+def _string_array_makers():
+    """For a str column, full and with gaps: a function making the array
+    pandas infers from dicts (object before pandas 3, the 'str' StringDtype
+    since; its array type's ``_from_sequence``, which ``pd.array`` calls,
+    without pd.array's dispatch, a third of the cost)."""
+    global _string_makers
+    if _string_makers is None:
         pd = _pandas()
-        full = pd.DataFrame([{"a": "x"}]).dtypes["a"]
-        partial = pd.DataFrame([{"a": "x"}, {}]).dtypes["a"]
-        _str_dtypes = (full, partial)
-    return _str_dtypes
+        makers = []
+        for sample in ([{"a": "x"}], [{"a": "x"}, {}]):
+            dtype = pd.DataFrame(sample).dtypes["a"]
+            if dtype == np.dtype(object):
+                makers.append(lambda values: np.array(values, dtype=object))
+            else:
+                make = dtype.construct_array_type()._from_sequence
+                makers.append(lambda values, make=make, dtype=dtype: make(values, dtype=dtype))
+        _string_makers = tuple(makers)
+    return _string_makers
 
 
 def _string_array(values, full):
-    dtype = _string_dtypes()[0 if full else 1]
-    if dtype == np.dtype(object):
-        return np.array(values, dtype=object)
-    return _pandas().array(values, dtype=dtype)
+    return _string_array_makers()[0 if full else 1](values)
 
 
 class Page:
