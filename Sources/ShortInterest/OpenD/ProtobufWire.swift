@@ -44,8 +44,20 @@ struct ProtobufReader {
     }
 
     /// The next field's number and wire type, or nil at the end of the message.
+    @inline(__always)
     mutating func nextField() throws(ProtobufWireError) -> (number: Int, wireType: WireType)? {
         guard index < bytes.count else { return nil }
+        // Every field of these messages has a one-byte tag: decode it here,
+        // inline in the callers' loops.
+        let first = bytes[index]
+        if first < 0x80, let wireType = WireType(rawValue: first & 7), first >> 3 != 0, wireType != .endGroup {
+            index += 1
+            return (Int(first >> 3), wireType)
+        }
+        return try longField()
+    }
+
+    private mutating func longField() throws(ProtobufWireError) -> (number: Int, wireType: WireType) {
         // As swift-protobuf's nextFieldNumber: the wire type from the first
         // byte, then at most 5 bytes of tag, the fifth at most 15.
         guard let wireType = WireType(rawValue: bytes[index] & 7) else { throw .malformedProtobuf }
@@ -68,8 +80,17 @@ struct ProtobufReader {
         return (number, wireType)
     }
 
+    @inline(__always)
     mutating func varint() throws(ProtobufWireError) -> UInt64 {
         guard index < bytes.count else { throw .truncated }
+        if bytes[index] < 0x80 {
+            defer { index += 1 }
+            return UInt64(bytes[index])
+        }
+        return try longVarint()
+    }
+
+    private mutating func longVarint() throws(ProtobufWireError) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -82,6 +103,7 @@ struct ProtobufReader {
         }
     }
 
+    @inline(__always)
     mutating func fixed64() throws(ProtobufWireError) -> UInt64 {
         guard bytes.count - index >= 8 else { throw .truncated }
         defer { index += 8 }
