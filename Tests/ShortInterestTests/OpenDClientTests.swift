@@ -173,6 +173,31 @@ import Testing
         await server.stop()
     }
 
+    @Test func garbageIsAProtocolErrorAndTheNextCallReconnects() async throws {
+        let server = try await TestOpenDServer.start(behavior: Self.firstThen { _ in
+            [.sendBytes(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))]
+        })
+        let client = try client(server)
+        await #expect(throws: ShortInterestError.protocolError("bad frame header (no \"FT\" flag)")) {
+            try await client.page(code: "HK.00700")
+        }
+        #expect(try await client.page(code: "HK.00700").hkRows.count == 10)
+        #expect(server.counts.connections == 2)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func aRequestLeftUnansweredTimesOutAndTheNextCallWorks() async throws {
+        let server = try await TestOpenDServer.start(behavior: Self.firstThen { _ in [] })
+        let client = try client(server, replyTimeout: .milliseconds(300))
+        await #expect(throws: ShortInterestError.timeout("no reply to proto 3249 within 0.3 seconds")) {
+            try await client.page(code: "HK.00700")
+        }
+        #expect(try await client.page(code: "HK.00700").hkRows.count == 10)
+        await client.close()
+        await server.stop()
+    }
+
     @Test func aCloseMidFrameDisconnectsAndTheNextCallReconnects() async throws {
         let server = try await TestOpenDServer.start(behavior: Self.firstThen { frame in
             var bytes = ByteBuffer()
