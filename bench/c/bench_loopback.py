@@ -2,7 +2,7 @@
 """The loopback floor against the C API's struct and JSON paths, and the
 client's decoding cost per row.
 
-    make bench && python3 bench/c/bench_loopback.py [--runs 7] [--calls 4000] [--code US.AAPL]
+    make bench && python3 bench/c/bench_loopback.py [--runs 7] [--calls 4000] [--code US.AAPL] [--pin 0,1]
 
 Starts one loopback `shortinterest serve --fixture` (60 full rows per code,
 the fixture of bench/python) and, in each run, measures on it in turn:
@@ -18,6 +18,11 @@ header allows). Prints the medians of the runs as markdown tables; "of the
 floor" is the median of each run's ratio to the floor measured just before
 it, which the machine's drift between runs does not move.
 
+--pin C,G puts the clients on CPU C and every thread of the gateway on CPU G
+(0,1: apart; 1,1: sharing one CPU). Unpinned, this 2-vCPU VM flips from one
+run to the next between a fast state and one 4-8x slower; pinned, every run
+sees the same placement.
+
 Decoding: every program also reports its own process's CPU time, which
 excludes the gateway (another process). The client CPU per call at num 50
 minus num 1, divided by the 49 extra rows, is the client's cost per row;
@@ -25,6 +30,7 @@ the floor's own slope (receiving the bigger reply) is shown beside it.
 """
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -37,10 +43,17 @@ from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402
 CLIENTS = ("floor", "struct", "json")
 
 
-def measure(client, host, port, code, num, calls, threads, floor, api_calls):
+def measure(client, host, port, code, num, calls, threads, floor, api_calls, pin):
+    prefix = ["taskset", "-c", str(pin[0])] if pin else []
     if client == "floor":
-        return run_program([floor, host, port, code, num, calls, threads])
-    return run_program([api_calls, host, port, code, num, calls, threads, client])
+        return run_program(prefix + [floor, host, port, code, num, calls, threads])
+    return run_program(prefix + [api_calls, host, port, code, num, calls, threads, client])
+
+
+def pin_process(pid, cpu):
+    """Puts every thread of process pid on one CPU."""
+    for thread in os.listdir("/proc/%d/task" % pid):
+        os.sched_setaffinity(int(thread), {cpu})
 
 
 def main():
@@ -48,9 +61,13 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs, at least 5 (default 7)")
     ap.add_argument("--calls", type=int, default=4000, help="calls per measurement (default 4000)")
     ap.add_argument("--code", default="US.AAPL", help="US.AAPL or HK.00700 (default US.AAPL)")
+    ap.add_argument("--pin", metavar="C,G", type=lambda text: tuple(int(cpu) for cpu in text.split(",")),
+                    help="clients on CPU C, the gateway on CPU G")
     args = ap.parse_args()
     if args.runs < 5:
         ap.error("--runs must be at least 5")
+    if args.pin is not None and len(args.pin) != 2:
+        ap.error("--pin takes two CPU numbers, as in 0,1")
     floor, api_calls = require_programs("floor", "api_calls")
 
     settings = [(num, threads) for num in (1, 10, 50) for threads in (1, 8) if num != 1 or threads == 1]
@@ -60,19 +77,23 @@ def main():
         bench_fixture(fixture)
         server = start_server(fixture=fixture)
         try:
+            if args.pin:
+                pin_process(server.proc.pid, args.pin[1])
             for run in range(args.runs):
                 for num, threads in settings:
                     for client in CLIENTS:     # in turn, so that drift on a shared machine hits all alike
                         out = measure(client, server.host, server.port, args.code, num, args.calls, threads,
-                                      floor, api_calls)
+                                      floor, api_calls, args.pin)
                         results.setdefault((client, num, threads), []).append(out)
                 print("run %d of %d done" % (run + 1, args.runs), file=sys.stderr)
         finally:
             stop_server(server)
 
-    print("Command: `python3 bench/c/bench_loopback.py --runs %d --calls %d --code %s`; %s; "
-          "medians of %d runs x %d calls, one loopback `shortinterest serve --fixture`."
-          % (args.runs, args.calls, args.code, machine(), args.runs, args.calls))
+    pin = " --pin %d,%d" % args.pin if args.pin else ""
+    print("Command: `python3 bench/c/bench_loopback.py --runs %d --calls %d --code %s%s`; %s; "
+          "medians of %d runs x %d calls, one loopback `shortinterest serve --fixture`%s."
+          % (args.runs, args.calls, args.code, pin, machine(), args.runs, args.calls,
+             ", clients on CPU %d, the gateway on CPU %d" % args.pin if args.pin else ""))
     print()
     print("| num | threads | client | calls/s (median) | min | max | µs/call | of the floor (median of paired runs) | client CPU µs/call |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
