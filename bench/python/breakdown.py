@@ -53,8 +53,9 @@ def main():
             return page
 
         try:
-            fetch_and_read = lambda: Page.read(fetch(), _lib.MARKET_NAMES)  # noqa: E731
-            fetch_and_read().frames()           # warm-up: imports pandas, builds the layouts
+            warm_up = fetch()                   # imports pandas, builds the layouts
+            Page.read(warm_up, _lib.MARKET_NAMES).frames()
+            lib.si_page_free(warm_up)
             now = time.perf_counter
             for _ in range(args.runs):
                 totals = dict.fromkeys(parts, 0.0)
@@ -81,8 +82,8 @@ def main():
                 "us frame": lambda: read.us.frame(read.next_key),
                 "hk frame": lambda: read.hk.frame(read.next_key),
             }
-            alone_us = {part: min(timeit.repeat(fn, number=args.calls, repeat=args.runs)) / args.calls * 1e6
-                        for part, fn in alone.items()}
+            alone_us = {part: statistics.median(timeit.repeat(fn, number=args.calls, repeat=args.runs))
+                        / args.calls * 1e6 for part, fn in alone.items()}
             lib.si_page_free(page)
         finally:
             context.close()
