@@ -18,8 +18,8 @@ enum SocketFailure: Error, Sendable {
     }
 }
 
-/// A TCP socket used from blocking threads: every wait is a `poll` bounded
-/// by a deadline, and a send never raises SIGPIPE in the host process.
+/// A TCP socket used from blocking threads: every wait is bounded by a
+/// deadline, and a send never raises SIGPIPE in the host process.
 ///
 /// ``shutDown()`` may be called from any thread while others are blocked on
 /// the socket: they wake and see the end of the stream. The descriptor is
@@ -79,8 +79,20 @@ final class OpenDSocket: Sendable {
         }
         var noDelay: Int32 = 1
         _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+        // From here on a receive may block (see receive(into:until:)), for at
+        // most `receiveSlice` at a time; sends pass MSG_DONTWAIT.
+        let (seconds, attoseconds) = receiveSlice.components
+        var slice = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &slice, socklen_t(MemoryLayout<timeval>.size)) == 0,
+              fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) == 0 else {
+            throw SocketFailure(errno: errno)
+        }
         return socket
     }
+
+    /// The longest a blocking receive waits before its caller looks at the
+    /// deadline again (SO_RCVTIMEO).
+    private static let receiveSlice = Duration.milliseconds(100)
 
     /// Sends all of `bytes`, or fails.
     func sendAll(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(SocketFailure) {
@@ -106,25 +118,36 @@ final class OpenDSocket: Sendable {
 
     /// Appends what has arrived to `buffer`, waiting for something until
     /// `deadline`; with no deadline, takes only what is there already.
+    ///
+    /// While the deadline is further off than `receiveSlice`, the wait is in
+    /// `recv` itself, which wakes straight into the data: waiting in `poll`
+    /// first costs a system call more per reply. The last stretch waits in
+    /// `poll`, which keeps the deadline to the millisecond.
     func receive(into buffer: inout ByteBuffer, until deadline: Deadline?) throws(SocketFailure) -> Received {
         while true {
+            var flags = Int32(MSG_DONTWAIT)
             if let deadline {
-                do {
-                    try wait(for: Int16(POLLIN), until: deadline)
-                } catch .timedOut {
-                    return .nothing
+                if deadline.isFurther(than: Self.receiveSlice) {
+                    flags = 0
+                } else {
+                    do {
+                        try wait(for: Int16(POLLIN), until: deadline)
+                    } catch .timedOut {
+                        return .nothing
+                    }
                 }
             }
             var result = 0
             var code: Int32 = 0
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { space in
-                result = recv(descriptor, space.baseAddress, space.count, Int32(MSG_DONTWAIT))
+                result = recv(descriptor, space.baseAddress, space.count, flags)
                 code = errno
                 return max(result, 0)
             }
             if result > 0 { return .bytes }
             if result == 0 { return .endOfStream }
             if code == EAGAIN || code == EWOULDBLOCK {
+                // Nothing came: a slice has passed, or nothing was there.
                 if deadline == nil { return .nothing }
             } else if code != EINTR {
                 throw SocketFailure(errno: code)

@@ -24,6 +24,11 @@ struct Deadline: Sendable, Comparable {
 
     var hasPassed: Bool { Deadline.now >= self }
 
+    /// Whether more than `duration` is left.
+    func isFurther(than duration: Duration) -> Bool {
+        Deadline.after(duration) < self
+    }
+
     /// What is left, in whole milliseconds rounded up (for `poll`), at most a day.
     var pollMilliseconds: Int32 {
         let left = nanoseconds - Deadline.now.nanoseconds
