@@ -27,6 +27,12 @@ def run_program(args):
     return {key: float(value) for key, value in (pair.split("=", 1) for pair in line.split())}
 
 
+def pin_process(pid, cpu):
+    """Puts every thread of process pid on one CPU (threads it starts later inherit it)."""
+    for thread in os.listdir("/proc/%d/task" % pid):
+        os.sched_setaffinity(int(thread), {cpu})
+
+
 def summary(values):
     """(median, min, max) of a list of numbers."""
     return statistics.median(values), min(values), max(values)

@@ -30,14 +30,13 @@ the floor's own slope (receiving the bigger reply) is shown beside it.
 """
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import REPO, machine, require_programs, run_program, summary  # noqa: E402
+from runs import machine, pin_process, require_programs, run_program, summary  # noqa: E402
 from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
 
 CLIENTS = ("floor", "struct", "json")
@@ -48,12 +47,6 @@ def measure(client, host, port, code, num, calls, threads, floor, api_calls, pin
     if client == "floor":
         return run_program(prefix + [floor, host, port, code, num, calls, threads])
     return run_program(prefix + [api_calls, host, port, code, num, calls, threads, client])
-
-
-def pin_process(pid, cpu):
-    """Puts every thread of process pid on one CPU."""
-    for thread in os.listdir("/proc/%d/task" % pid):
-        os.sched_setaffinity(int(thread), {cpu})
 
 
 def main():

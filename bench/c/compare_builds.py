@@ -28,9 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import REPO, machine, require_programs, run_program  # noqa: E402
+from runs import REPO, machine, pin_process, require_programs, run_program  # noqa: E402
 from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
-from bench_loopback import pin_process  # noqa: E402
 
 
 def main():

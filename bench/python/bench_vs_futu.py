@@ -6,7 +6,11 @@ here on port 0, as the tests do) for the newest page of one code, N calls a
 run, several runs each, alternating clients; the table shows the median.
 Before timing, the script checks that both return identical DataFrames.
 
-    python3 bench/python/bench_vs_futu.py [--calls 300] [--runs 7] [--nums 10 50]
+    python3 bench/python/bench_vs_futu.py [--calls 300] [--runs 7] [--nums 10 50] [--pin 0,1]
+
+--pin C,G puts this process (both clients, and futu-api's network thread)
+on CPU C and every thread of the gateway on CPU G, as bench/c/bench_loopback.py
+does.
 
 Needs build/bin/shortinterest and build/lib/libshortinterest.so (make lib cli),
 futu-api and pandas.  Prints a markdown table.
@@ -26,7 +30,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bindings" / "python" / "tests"))
+sys.path.insert(0, str(REPO / "bench"))
 from conftest import LIB, SERVER_BIN, quiet_futu, start_server, stop_server  # noqa: E402  (the tests' own launcher)
+from runs import pin_process  # noqa: E402
 
 
 def bench_fixture(path, rows=60):
@@ -65,9 +71,15 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs per client, at least 5 (default 7)")
     ap.add_argument("--nums", type=int, nargs="+", default=[10, 50], help="page sizes (default 10 50)")
     ap.add_argument("--codes", nargs="+", default=["HK.00700", "US.AAPL"])
+    ap.add_argument("--pin", metavar="C,G", type=lambda text: tuple(int(cpu) for cpu in text.split(",")),
+                    help="the clients on CPU C, the gateway on CPU G")
     args = ap.parse_args()
     if args.runs < 5:
         ap.error("--runs must be at least 5")
+    if args.pin is not None and len(args.pin) != 2:
+        ap.error("--pin takes two CPU numbers, as in 0,1")
+    if args.pin:
+        os.sched_setaffinity(0, {args.pin[0]})     # before futu-api starts its thread, which inherits it
     for p in (SERVER_BIN, LIB):
         if not p.exists():
             sys.exit("missing %s: run `make lib cli` first" % p)
@@ -82,6 +94,8 @@ def main():
     fixture = Path(tmp.name) / "bench-fixture.json"
     bench_fixture(fixture)
     server = start_server(fixture=fixture)
+    if args.pin:
+        pin_process(server.proc.pid, args.pin[1])
     host, port = server.host, server.port
     # A local gateway: no client-side rate limit (futu-api has none either).
     ours = shortinterest.OpenQuoteContext(host=host, port=port, rate_limit=None)
@@ -122,11 +136,12 @@ def main():
     print("Command: `%s` (from the repository root)" % cmd)
     print()
     print("Python %s, pandas %s, numpy %s, futu-api %s, libshortinterest %s; %s, %d CPUs; "
-          "median of %d runs x %d calls, loopback `shortinterest serve --fixture`; "
+          "median of %d runs x %d calls, loopback `shortinterest serve --fixture`%s; "
           "DataFrames checked identical (assert_frame_equal) before timing."
           % (platform.python_version(), pd.__version__, __import__("numpy").__version__,
              getattr(futu, "__version__", "?"), shortinterest.library_version(),
-             platform.machine(), os.cpu_count(), args.runs, args.calls))
+             platform.machine(), os.cpu_count(), args.runs, args.calls,
+             " (clients on CPU %d, the gateway on CPU %d)" % args.pin if args.pin else ""))
     print()
     print("| code | num | rows | client | calls/s (median) | min | max | µs/call | vs futu-api |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
