@@ -1,6 +1,7 @@
 """What the benchmark drivers share: running a bench program that prints one
 line of key=value pairs, and summarising runs (median, min, max)."""
 
+import argparse
 import os
 import platform
 import statistics
@@ -20,11 +21,28 @@ def require_programs(*names):
     return paths
 
 
-def run_program(args):
-    """Runs a bench program and returns its key=value output line as a dict of floats."""
-    out = subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True).stdout
+def run_program(args, env=None):
+    """Runs a bench program (in `env`, else this process's environment) and
+    returns its key=value output line as a dict of floats."""
+    out = subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, env=env).stdout
     line = out.strip().splitlines()[-1]
     return {key: float(value) for key, value in (pair.split("=", 1) for pair in line.split())}
+
+
+def add_pin_option(parser):
+    """--pin C,G: the clients on CPU C, every thread of the gateway on CPU G."""
+    def two_cpus(text):
+        try:
+            clients, gateway = (int(cpu) for cpu in text.split(","))
+        except ValueError:
+            raise argparse.ArgumentTypeError("takes two CPU numbers, as in 0,1") from None
+        return clients, gateway
+    parser.add_argument("--pin", metavar="C,G", type=two_cpus, help="the clients on CPU C, the gateway on CPU G")
+
+
+def on_client_cpu(pin):
+    """The command prefix that runs a client program on --pin's client CPU (none unpinned)."""
+    return ["taskset", "-c", str(pin[0])] if pin else []
 
 
 def pin_process(pid, cpu):

@@ -36,14 +36,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import machine, pin_process, require_programs, run_program, summary  # noqa: E402
+from runs import add_pin_option, machine, on_client_cpu, pin_process, require_programs, run_program, summary  # noqa: E402
 from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
 
 CLIENTS = ("floor", "struct", "json")
 
 
 def measure(client, host, port, code, num, calls, threads, floor, api_calls, pin):
-    prefix = ["taskset", "-c", str(pin[0])] if pin else []
+    prefix = on_client_cpu(pin)
     if client == "floor":
         return run_program(prefix + [floor, host, port, code, num, calls, threads])
     return run_program(prefix + [api_calls, host, port, code, num, calls, threads, client])
@@ -54,13 +54,10 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs, at least 5 (default 7)")
     ap.add_argument("--calls", type=int, default=4000, help="calls per measurement (default 4000)")
     ap.add_argument("--code", default="US.AAPL", help="US.AAPL or HK.00700 (default US.AAPL)")
-    ap.add_argument("--pin", metavar="C,G", type=lambda text: tuple(int(cpu) for cpu in text.split(",")),
-                    help="clients on CPU C, the gateway on CPU G")
+    add_pin_option(ap)
     args = ap.parse_args()
     if args.runs < 5:
         ap.error("--runs must be at least 5")
-    if args.pin is not None and len(args.pin) != 2:
-        ap.error("--pin takes two CPU numbers, as in 0,1")
     floor, api_calls = require_programs("floor", "api_calls")
 
     settings = [(num, threads) for num in (1, 10, 50) for threads in (1, 8) if num != 1 or threads == 1]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import REPO, machine, pin_process, require_programs, run_program  # noqa: E402
+from runs import REPO, add_pin_option, machine, on_client_cpu, pin_process, require_programs, run_program  # noqa: E402
 from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
 
 
@@ -41,15 +41,14 @@ def main():
     ap.add_argument("--calls", type=int, default=2000, help="calls per run (default 2000)")
     ap.add_argument("--nums", type=int, nargs="+", default=[10, 50], help="page sizes (default 10 50)")
     ap.add_argument("--code", default="US.AAPL")
-    ap.add_argument("--pin", metavar="C,G", type=lambda text: tuple(int(cpu) for cpu in text.split(",")),
-                    help="clients on CPU C, the gateway on CPU G")
+    add_pin_option(ap)
     args = ap.parse_args()
     builds = {"baseline": args.baseline.resolve(), "candidate": args.candidate.resolve()}
     for name, directory in builds.items():
         if not (directory / "libshortinterest.so.1").exists():
             ap.error("no libshortinterest.so.1 in %s (the %s)" % (directory, name))
     floor, api_calls = require_programs("floor", "api_calls")
-    prefix = ["taskset", "-c", str(args.pin[0])] if args.pin else []
+    prefix = on_client_cpu(args.pin)
 
     results = {}   # (num, "floor" | build name) -> list of outputs
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,12 +64,9 @@ def main():
                     results.setdefault((num, "floor"), []).append(
                         run_program(prefix + [floor, host, port, args.code, num, args.calls, 1]))
                     for name, directory in builds.items():
-                        os.environ["LD_LIBRARY_PATH"] = str(directory)
-                        try:
-                            results.setdefault((num, name), []).append(
-                                run_program(prefix + [api_calls, host, port, args.code, num, args.calls, 1, "struct"]))
-                        finally:
-                            del os.environ["LD_LIBRARY_PATH"]
+                        results.setdefault((num, name), []).append(
+                            run_program(prefix + [api_calls, host, port, args.code, num, args.calls, 1, "struct"],
+                                        env=dict(os.environ, LD_LIBRARY_PATH=str(directory))))
                 print("round %d of %d done" % (round_number + 1, args.pairs), file=sys.stderr)
         finally:
             stop_server(server)

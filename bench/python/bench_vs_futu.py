@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bindings" / "python" / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 from conftest import LIB, SERVER_BIN, quiet_futu, start_server, stop_server  # noqa: E402  (the tests' own launcher)
-from runs import pin_process  # noqa: E402
+from runs import add_pin_option, pin_process  # noqa: E402
 
 
 def bench_fixture(path, rows=60):
@@ -71,13 +71,10 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs per client, at least 5 (default 7)")
     ap.add_argument("--nums", type=int, nargs="+", default=[10, 50], help="page sizes (default 10 50)")
     ap.add_argument("--codes", nargs="+", default=["HK.00700", "US.AAPL"])
-    ap.add_argument("--pin", metavar="C,G", type=lambda text: tuple(int(cpu) for cpu in text.split(",")),
-                    help="the clients on CPU C, the gateway on CPU G")
+    add_pin_option(ap)
     args = ap.parse_args()
     if args.runs < 5:
         ap.error("--runs must be at least 5")
-    if args.pin is not None and len(args.pin) != 2:
-        ap.error("--pin takes two CPU numbers, as in 0,1")
     if args.pin:
         os.sched_setaffinity(0, {args.pin[0]})     # before futu-api starts its thread, which inherits it
     for p in (SERVER_BIN, LIB):
