@@ -80,9 +80,9 @@ final class OpenDSocket: Sendable {
         var noDelay: Int32 = 1
         _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
         // From here on a receive may block (see receive(into:until:)), for at
-        // most `receiveSlice` at a time; sends pass MSG_DONTWAIT.
-        let (seconds, attoseconds) = receiveSlice.components
-        var slice = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        // most `receiveSliceNanoseconds` at a time; sends pass MSG_DONTWAIT.
+        var slice = timeval(tv_sec: Int(receiveSliceNanoseconds / 1_000_000_000),
+                            tv_usec: Int(receiveSliceNanoseconds % 1_000_000_000 / 1000))
         guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &slice, socklen_t(MemoryLayout<timeval>.size)) == 0,
               fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) == 0 else {
             throw SocketFailure(errno: errno)
@@ -91,8 +91,9 @@ final class OpenDSocket: Sendable {
     }
 
     /// The longest a blocking receive waits before its caller looks at the
-    /// deadline again (SO_RCVTIMEO).
-    private static let receiveSlice = Duration.milliseconds(100)
+    /// deadline again (SO_RCVTIMEO): 100 ms. In nanoseconds, as Deadline
+    /// counts, so that each receive compares two integers.
+    private static let receiveSliceNanoseconds: Int64 = 100_000_000
 
     /// Sends all of `bytes`, or fails.
     func sendAll(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(SocketFailure) {
@@ -119,7 +120,7 @@ final class OpenDSocket: Sendable {
     /// Appends what has arrived to `buffer`, waiting for something until
     /// `deadline`; with no deadline, takes only what is there already.
     ///
-    /// While the deadline is further off than `receiveSlice`, the wait is in
+    /// While the deadline is further off than the receive slice, the wait is in
     /// `recv` itself, which wakes straight into the data: waiting in `poll`
     /// first costs a system call more per reply. The last stretch waits in
     /// `poll`, which keeps the deadline to the millisecond.
@@ -127,7 +128,7 @@ final class OpenDSocket: Sendable {
         while true {
             var flags = Int32(MSG_DONTWAIT)
             if let deadline {
-                if deadline.isFurther(than: Self.receiveSlice) {
+                if deadline.nanosecondsLeft > Self.receiveSliceNanoseconds {
                     flags = 0
                 } else {
                     do {

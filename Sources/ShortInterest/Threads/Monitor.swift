@@ -24,14 +24,12 @@ struct Deadline: Sendable, Comparable {
 
     var hasPassed: Bool { Deadline.now >= self }
 
-    /// Whether more than `duration` is left.
-    func isFurther(than duration: Duration) -> Bool {
-        Deadline.after(duration) < self
-    }
+    /// What is left, in nanoseconds (0 or less once it has passed).
+    var nanosecondsLeft: Int64 { nanoseconds - Deadline.now.nanoseconds }
 
     /// What is left, in whole milliseconds rounded up (for `poll`), at most a day.
     var pollMilliseconds: Int32 {
-        let left = nanoseconds - Deadline.now.nanoseconds
+        let left = nanosecondsLeft
         guard left > 0 else { return 0 }
         return Int32(min((left + 999_999) / 1_000_000, 86_400_000))
     }
