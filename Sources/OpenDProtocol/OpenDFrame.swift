@@ -43,19 +43,24 @@ public struct OpenDFrame: Sendable, Equatable {
     /// length of `wireBody`, then `wireBody`: the body as encrypted, if it is.
     func write(to buffer: inout ByteBuffer, sending wireBody: ByteBuffer) {
         buffer.reserveCapacity(minimumWritableBytes: Self.headerLength + wireBody.readableBytes)
-        buffer.writeInteger(UInt8(ascii: "F"))
-        buffer.writeInteger(UInt8(ascii: "T"))
-        buffer.writeInteger(protoID, endianness: .little)
-        buffer.writeInteger(bodyFormat)
-        buffer.writeInteger(protoVersion)
-        buffer.writeInteger(serial, endianness: .little)
-        buffer.writeInteger(UInt32(wireBody.readableBytes), endianness: .little)
-        body.withUnsafeReadableBytes { bytes in
-            Insecure.SHA1.hash(data: bytes).withUnsafeBytes { digest in
-                _ = buffer.writeBytes(digest)
+        // The header is stored in one go: each of ByteBuffer's write calls
+        // costs a dynamic exclusivity check on its storage.
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.headerLength) { header in
+            header.storeBytes(of: UInt8(ascii: "F"), toByteOffset: 0, as: UInt8.self)
+            header.storeBytes(of: UInt8(ascii: "T"), toByteOffset: 1, as: UInt8.self)
+            header.storeBytes(of: protoID.littleEndian, toByteOffset: 2, as: UInt32.self)
+            header.storeBytes(of: bodyFormat, toByteOffset: 6, as: UInt8.self)
+            header.storeBytes(of: protoVersion, toByteOffset: 7, as: UInt8.self)
+            header.storeBytes(of: serial.littleEndian, toByteOffset: 8, as: UInt32.self)
+            header.storeBytes(of: UInt32(wireBody.readableBytes).littleEndian, toByteOffset: 12, as: UInt32.self)
+            body.withUnsafeReadableBytes { bytes in
+                Insecure.SHA1.hash(data: bytes).withUnsafeBytes { digest in
+                    UnsafeMutableRawBufferPointer(rebasing: header[16..<36]).copyMemory(from: digest)
+                }
             }
+            UnsafeMutableRawBufferPointer(rebasing: header[36..<Self.headerLength]).initializeMemory(as: UInt8.self, repeating: 0)
+            return Self.headerLength
         }
-        buffer.writeRepeatingByte(0, count: 8)
         buffer.writeImmutableBuffer(wireBody)
     }
 }

@@ -51,14 +51,16 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
             }
             return nil
         }
-        guard buffer.getInteger(at: start, as: UInt16.self) == flag else {
-            throw OpenDFrameError.badHeader
+        // One access to the buffer's storage for the whole header: each
+        // getInteger is a dynamically checked access of its own.
+        let (hasFlag, protoID, bodyFormat, protoVersion, serial, bodyLength) = buffer.withUnsafeReadableBytes { header in
+            (UInt16(bigEndian: header.loadUnaligned(as: UInt16.self)) == flag,
+             UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 2, as: UInt32.self)),
+             header[6], header[7],
+             UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt32.self)),
+             UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
         }
-        let protoID = buffer.getInteger(at: start + 2, endianness: .little, as: UInt32.self)!
-        let bodyFormat = buffer.getInteger(at: start + 6, as: UInt8.self)!
-        let protoVersion = buffer.getInteger(at: start + 7, as: UInt8.self)!
-        let serial = buffer.getInteger(at: start + 8, endianness: .little, as: UInt32.self)!
-        let bodyLength = buffer.getInteger(at: start + 12, endianness: .little, as: UInt32.self)!
+        guard hasFlag else { throw OpenDFrameError.badHeader }
         guard bodyLength <= maxBodyLength else {
             throw OpenDFrameError.bodyTooLong(length: bodyLength, limit: maxBodyLength)
         }
@@ -76,7 +78,10 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
         }
         let digestMatches = body.withUnsafeReadableBytes { payload in
             buffer.withUnsafeReadableBytes { bytes in
-                Insecure.SHA1.hash(data: payload).elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[16..<36]))
+                // Compared as raw bytes: the digest as a Sequence went through its generic iterator.
+                Insecure.SHA1.hash(data: payload).withUnsafeBytes { digest in
+                    digest.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[16..<36]))
+                }
             }
         }
         guard digestMatches else {
