@@ -36,7 +36,7 @@ extension ShortInterestPage {
         do {
             reply = try frame.body.withUnsafeReadableBytes { bytes in
                 var reader = try ProtobufReader(topLevel: bytes)
-                return try ShortInterestReply(&reader)
+                return try ShortInterestReply(&reader, expectedRows: request.pageSize)
             }
         } catch {
             throw .protocolError("undecodable reply to proto \(frame.protoID): \(error)")
@@ -60,8 +60,12 @@ private struct ShortInterestReply {
     var usRows: [USShortInterestRow] = []
     var hkRows: [HKShortInterestRow] = []
     var nextKey: String?
+    /// Room made in a row list when its first row arrives: OpenD answers
+    /// with at most the rows asked for, so the list then never grows.
+    private let expectedRows: Int
 
-    init(_ reader: inout ProtobufReader) throws(ProtobufWireError) {
+    init(_ reader: inout ProtobufReader, expectedRows: Int) throws(ProtobufWireError) {
+        self.expectedRows = expectedRows
         while let (number, wireType) = try reader.nextField() {
             switch (number, wireType) {
             case (1, .varint): retType = Int32(truncatingIfNeeded: try reader.varint())
@@ -80,9 +84,11 @@ private struct ShortInterestReply {
             switch (number, wireType) {
             case (1, .lengthDelimited):
                 var item = try reader.message()
+                if usRows.isEmpty { usRows.reserveCapacity(expectedRows) }
                 usRows.append(try USShortInterestRow(&item))
             case (2, .lengthDelimited):
                 var item = try reader.message()
+                if hkRows.isEmpty { hkRows.reserveCapacity(expectedRows) }
                 hkRows.append(try HKShortInterestRow(&item))
             case (3, .lengthDelimited): nextKey = try reader.string()
             default: try reader.skip(field: number, wireType: wireType)
