@@ -35,35 +35,46 @@ extension ShortInterestPage {
             hk_count: hkRows.count,
             hk_rows: hkRows.isEmpty ? nil : UnsafePointer(hk)
         ))
-        for (index, row) in usRows.enumerated() {
+        forEachInPlace(usRows) { index, row in
             var present = Presence()
             (us + index).initialize(to: si_us_row(
                 present: 0,
-                timestamp: present.take(row.timestamp, SI_US_TIMESTAMP),
-                timestamp_str: row.timestampString.map { present.mark(SI_US_TIMESTAMP_STR); return strings.append($0) } ?? empty,
-                shares_short: present.take(row.sharesShort, SI_US_SHARES_SHORT),
-                short_percent: present.take(row.shortPercent, SI_US_SHORT_PERCENT),
-                avg_daily_share_volume: present.take(row.averageDailyShareVolume, SI_US_AVG_DAILY_SHARE_VOLUME),
-                days_to_cover: present.take(row.daysToCover, SI_US_DAYS_TO_COVER),
-                close_price: present.take(row.closePrice, SI_US_CLOSE_PRICE),
-                last_close_price: present.take(row.lastClosePrice, SI_US_LAST_CLOSE_PRICE)
+                timestamp: present.take(row.pointee.timestamp, SI_US_TIMESTAMP),
+                timestamp_str: row.pointee.timestampString.map { present.mark(SI_US_TIMESTAMP_STR); return strings.append($0) } ?? empty,
+                shares_short: present.take(row.pointee.sharesShort, SI_US_SHARES_SHORT),
+                short_percent: present.take(row.pointee.shortPercent, SI_US_SHORT_PERCENT),
+                avg_daily_share_volume: present.take(row.pointee.averageDailyShareVolume, SI_US_AVG_DAILY_SHARE_VOLUME),
+                days_to_cover: present.take(row.pointee.daysToCover, SI_US_DAYS_TO_COVER),
+                close_price: present.take(row.pointee.closePrice, SI_US_CLOSE_PRICE),
+                last_close_price: present.take(row.pointee.lastClosePrice, SI_US_LAST_CLOSE_PRICE)
             ))
             us[index].present = present.bits
         }
-        for (index, row) in hkRows.enumerated() {
+        forEachInPlace(hkRows) { index, row in
             var present = Presence()
             (hk + index).initialize(to: si_hk_row(
                 present: 0,
-                timestamp: present.take(row.timestamp, SI_HK_TIMESTAMP),
-                timestamp_str: row.timestampString.map { present.mark(SI_HK_TIMESTAMP_STR); return strings.append($0) } ?? empty,
-                close_price: present.take(row.closePrice, SI_HK_CLOSE_PRICE),
-                last_close_price: present.take(row.lastClosePrice, SI_HK_LAST_CLOSE_PRICE),
-                aggregated_short: present.take(row.aggregatedShort, SI_HK_AGGREGATED_SHORT),
-                aggregated_short_ratio: present.take(row.aggregatedShortRatio, SI_HK_AGGREGATED_SHORT_RATIO)
+                timestamp: present.take(row.pointee.timestamp, SI_HK_TIMESTAMP),
+                timestamp_str: row.pointee.timestampString.map { present.mark(SI_HK_TIMESTAMP_STR); return strings.append($0) } ?? empty,
+                close_price: present.take(row.pointee.closePrice, SI_HK_CLOSE_PRICE),
+                last_close_price: present.take(row.pointee.lastClosePrice, SI_HK_LAST_CLOSE_PRICE),
+                aggregated_short: present.take(row.pointee.aggregatedShort, SI_HK_AGGREGATED_SHORT),
+                aggregated_short_ratio: present.take(row.pointee.aggregatedShortRatio, SI_HK_AGGREGATED_SHORT_RATIO)
             ))
             hk[index].present = present.bits
         }
         return page
+    }
+}
+
+/// Calls `body` with each row's index and a pointer to it where the array
+/// holds it: rows taken whole (`for row in rows`), and even
+/// `rows[index].field`, were copied through the row's value witness, 5 % of
+/// a 50-row call's instructions (callgrind).
+private func forEachInPlace<Row>(_ rows: [Row], _ body: (Int, UnsafePointer<Row>) -> Void) {
+    rows.withUnsafeBufferPointer { buffer in
+        guard let first = buffer.baseAddress else { return }
+        for index in buffer.indices { body(index, first + index) }
     }
 }
 
