@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import FoundationEssentials
+import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -178,17 +179,26 @@ public final class OpenDFrameCrypto {
         self.rsa = rsa
     }
 
-    func encrypt(_ plaintext: [UInt8], protoID: UInt32) throws(CipherFailure) -> [UInt8]? {
+    // The body is copied out of its ByteBuffer only when a cipher applies:
+    // copying every body in the clear was 6 % of a 1-row call (callgrind).
+
+    /// `plaintext` encrypted for proto `protoID`, or nil when it travels in the clear.
+    func encrypt(_ plaintext: ByteBuffer, protoID: UInt32) throws(CipherFailure) -> [UInt8]? {
         if protoID == ProtoID.initConnect {
-            return try rsa?.encrypt(plaintext)
+            guard let rsa else { return nil }
+            return try rsa.encrypt(Array(plaintext.readableBytesView))
         }
-        return try body?.encrypt(plaintext)
+        guard let body else { return nil }
+        return try body.encrypt(Array(plaintext.readableBytesView))
     }
 
-    func decrypt(_ ciphertext: [UInt8], protoID: UInt32) throws(CipherFailure) -> [UInt8]? {
+    /// `ciphertext` decrypted for proto `protoID`, or nil when it travels in the clear.
+    func decrypt(_ ciphertext: ByteBuffer, protoID: UInt32) throws(CipherFailure) -> [UInt8]? {
         if protoID == ProtoID.initConnect {
-            return try rsa?.decrypt(ciphertext)
+            guard let rsa else { return nil }
+            return try rsa.decrypt(Array(ciphertext.readableBytesView))
         }
-        return try body?.decrypt(ciphertext)
+        guard let body else { return nil }
+        return try body.decrypt(Array(ciphertext.readableBytesView))
     }
 }

@@ -69,7 +69,7 @@ public struct OpenDFrameDecoder: ByteToMessageDecoder {
         }
         var body = buffer.getSlice(at: start + OpenDFrame.headerLength, length: Int(bodyLength))!
         do {
-            if let plaintext = try crypto?.decrypt(Array(body.readableBytesView), protoID: protoID) {
+            if let plaintext = try crypto?.decrypt(body, protoID: protoID) {
                 body = ByteBuffer(bytes: plaintext)
             }
         } catch {
@@ -110,7 +110,7 @@ public struct OpenDFrameEncoder: MessageToByteEncoder {
     public func encode(data: OpenDFrame, out: inout ByteBuffer) throws {
         let encrypted: [UInt8]?
         do {
-            encrypted = try crypto?.encrypt(Array(data.body.readableBytesView), protoID: data.protoID)
+            encrypted = try crypto?.encrypt(data.body, protoID: data.protoID)
         } catch {
             throw OpenDFrameError.cipherFailed(protoID: data.protoID, serial: data.serial, reason: error.reason)
         }
