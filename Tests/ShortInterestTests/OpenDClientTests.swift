@@ -346,6 +346,13 @@ import Testing
         #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(port: 0)) }
         #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(host: "")) }
         #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(replyTimeout: .zero)) }
+        #expect(throws: ShortInterestError.invalidArgument("busy poll -1e-06 seconds is not in 0...0.01 seconds")) {
+            try OpenDClient(configuration: OpenDConfiguration(busyPoll: .microseconds(-1)))
+        }
+        #expect(throws: ShortInterestError.self) {
+            try OpenDClient(configuration: OpenDConfiguration(busyPoll: OpenDConfiguration.maxBusyPoll + .microseconds(1)))
+        }
+        #expect(throws: Never.self) { try OpenDClient(configuration: OpenDConfiguration(busyPoll: OpenDConfiguration.maxBusyPoll)) }
     }
 }
 

@@ -13,8 +13,8 @@ import Glibc
 /// that share one connection and take turns reading it, against a real
 /// OpenD-protocol server on loopback.
 @Suite struct OpenDClientThreadTests {
-    private func client(_ server: TestOpenDServer, replyTimeout: Duration = .seconds(10)) throws -> OpenDClient {
-        try OpenDClient(configuration: OpenDConfiguration(port: server.port, replyTimeout: replyTimeout, rateLimit: nil))
+    private func client(_ server: TestOpenDServer, replyTimeout: Duration = .seconds(10), busyPoll: Duration = .zero) throws -> OpenDClient {
+        try OpenDClient(configuration: OpenDConfiguration(port: server.port, replyTimeout: replyTimeout, rateLimit: nil, busyPoll: busyPoll))
     }
 
     /// Runs `body(thread)` on `count` threads of their own at once and
@@ -159,6 +159,51 @@ import Glibc
         await server.stop()
     }
 
+    @Test func aCallerAlonePollsForItsBusyPollThenSleeps() async throws {
+        // Every reply comes 200 ms after its request. With a 10 ms busy poll
+        // the caller spends CPU polling (on a loaded machine it may get a
+        // fraction of a CPU, hence the low bound), then sleeps through the
+        // rest of the wait instead of polling all of it; with none it sleeps
+        // through the whole wait.
+        let server = try await TestOpenDServer.start { request, frame in
+            let answer = TestHistories.standard.answer(request, frame)
+            guard case let .send(reply)? = answer.first else { return answer }
+            return [.sendAfter(.milliseconds(200), reply)]
+        }
+        var spent: [Duration] = []
+        for busyPoll in [Duration.milliseconds(10), .zero] {
+            let client = try client(server, busyPoll: busyPoll)
+            let (rows, cpu) = try await onThreads(1) { _ in
+                let before = threadCPUTime()
+                let page = try? client.pageSynchronously(PageRequest(code: "HK.00700"))
+                return (page?.hkRows.count, threadCPUTime() - before)
+            }[0]
+            #expect(rows == 10)
+            spent.append(cpu)
+            await client.close()
+        }
+        #expect(spent[0] >= .milliseconds(1))
+        #expect(spent[0] < .milliseconds(100))
+        #expect(spent[1] < spent[0])
+        await server.stop()
+    }
+
+    @Test func aBusyPollingCallerStillTimesOutAtItsBound() async throws {
+        let server = try await TestOpenDServer.start(behavior: { _, _ in [] })
+        let client = try client(server, replyTimeout: .milliseconds(300), busyPoll: .milliseconds(10))
+        let clock = ContinuousClock()
+        let (outcome, took) = try await onThreads(1) { _ in
+            let started = clock.now
+            let outcome = Result { () throws(ShortInterestError) in try client.pageSynchronously(PageRequest(code: "HK.00700")) }
+            return (outcome, clock.now - started)
+        }[0]
+        #expect(throws: ShortInterestError.timeout("no reply to proto 3249 within 0.3 seconds")) { try outcome.get() }
+        #expect(took >= .milliseconds(300))
+        #expect(took < .seconds(5))
+        await client.close()
+        await server.stop()
+    }
+
     @Test func anIdleConnectionStaysUpAcrossKeepAlives() async throws {
         let server = try await TestOpenDServer.start(keepAliveInterval: 1)
         let client = try client(server, replyTimeout: .seconds(1))
@@ -191,6 +236,13 @@ import Glibc
         await client.close()
         await server.stop()
     }
+}
+
+/// The CPU time the calling thread has used.
+private func threadCPUTime() -> Duration {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
 }
 
 /// Blocks the calling thread (one of the test's own, not a task's).

@@ -45,12 +45,27 @@ public struct OpenDConfiguration: Sendable, Equatable {
     public var frequencyRetries: Int
     /// Encrypts the connection; nil talks in clear, as OpenD does by default.
     public var encryption: OpenDEncryption?
+    /// How long a caller waiting alone for its reply keeps asking the socket
+    /// before it sleeps; zero (the default) sleeps at once.
+    ///
+    /// A thread that sleeps must be woken when the reply comes, and on a
+    /// virtual machine that wake-up is much of a loopback round trip: with
+    /// 200 µs, one thread calling a gateway on the same machine in a loop
+    /// made 2–3 times the calls per second (BENCHMARKS.md), for the CPU
+    /// spent polling, at most this long a call. A caller that is not alone
+    /// (other threads' requests pending on the connection) never polls, so
+    /// threads do not take the CPU from each other. At most ``maxBusyPoll``.
+    public var busyPoll: Duration
+    /// Longer polls only burn CPU: a reply that takes longer is not a
+    /// loopback or LAN reply.
+    public static let maxBusyPoll = Duration.milliseconds(10)
 
     public init(host: String = "127.0.0.1", port: Int = 11111,
                 connectTimeout: Duration = .seconds(5), replyTimeout: Duration = .seconds(10),
                 clientID: String = "shortinterest", maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength,
                 rateLimit: RateLimit? = .openD, rateLimitMode: RateLimitMode = .wait,
-                rateLimitMaxWait: Duration = .seconds(60), frequencyRetries: Int = 3, encryption: OpenDEncryption? = nil) {
+                rateLimitMaxWait: Duration = .seconds(60), frequencyRetries: Int = 3, encryption: OpenDEncryption? = nil,
+                busyPoll: Duration = .zero) {
         self.host = host
         self.port = port
         self.connectTimeout = connectTimeout
@@ -62,6 +77,7 @@ public struct OpenDConfiguration: Sendable, Equatable {
         self.rateLimitMaxWait = rateLimitMaxWait
         self.frequencyRetries = frequencyRetries
         self.encryption = encryption
+        self.busyPoll = busyPoll
     }
 
     /// Refuses settings that could never work, naming the first one wrong.
@@ -76,6 +92,9 @@ public struct OpenDConfiguration: Sendable, Equatable {
         }
         guard rateLimitMaxWait >= .zero else { throw .invalidArgument("rate-limit wait must not be negative") }
         guard (0...10).contains(frequencyRetries) else { throw .invalidArgument("frequency retries must be in 0...10") }
+        guard busyPoll >= .zero, busyPoll <= Self.maxBusyPoll else {
+            throw .invalidArgument("busy poll \(busyPoll) is not in 0...\(Self.maxBusyPoll)")
+        }
     }
 
     var endpoint: String { "\(host):\(port)" }

@@ -28,6 +28,7 @@ final class OpenDConnection: @unchecked Sendable {
     private let crypto: OpenDFrameCrypto
     private let maxBodyLength: Int
     private let replyTimeout: Duration
+    private let busyPoll: Duration
 
     private let monitor = Monitor()
     private var pending: [UInt32: PendingReply] = [:]
@@ -66,6 +67,7 @@ final class OpenDConnection: @unchecked Sendable {
         self.crypto = crypto
         self.maxBodyLength = configuration.maxBodyLength
         self.replyTimeout = configuration.replyTimeout
+        self.busyPoll = configuration.busyPoll
     }
 
     /// False once the connection has failed in any way.
@@ -209,7 +211,9 @@ final class OpenDConnection: @unchecked Sendable {
                 continue
             }
             someoneIsReading = true
-            let (frames, error) = readFrames(until: deadline)
+            // Only a caller alone polls (OpenDConfiguration.busyPoll).
+            let busyPollEnd = busyPoll > .zero && pending.count == 1 ? min(Deadline.after(busyPoll), deadline) : nil
+            let (frames, error) = readFrames(until: deadline, busyPollingUntil: busyPollEnd)
             someoneIsReading = false
             deliver(frames)
             if let error { fail(with: error) }
@@ -223,13 +227,14 @@ final class OpenDConnection: @unchecked Sendable {
     /// passed or the stream has failed; with no deadline, only what has
     /// arrived already. Called by the reader with the monitor held, which it
     /// releases while it reads.
-    private func readFrames(until deadline: Deadline?) -> (frames: [OpenDFrame], error: ShortInterestError?) {
+    private func readFrames(until deadline: Deadline?,
+                            busyPollingUntil busyPollEnd: Deadline? = nil) -> (frames: [OpenDFrame], error: ShortInterestError?) {
         monitor.unlock()
         defer { monitor.lock() }
         var frames: [OpenDFrame] = []
         while frames.isEmpty {
             do throws(SocketFailure) {
-                switch try socket.receive(into: &inbound, until: deadline) {
+                switch try socket.receive(into: &inbound, until: deadline, busyPollingUntil: busyPollEnd) {
                 case .bytes:
                     break
                 case .nothing:

@@ -120,14 +120,20 @@ final class OpenDSocket: Sendable {
     /// Appends what has arrived to `buffer`, waiting for something until
     /// `deadline`; with no deadline, takes only what is there already.
     ///
-    /// While the deadline is further off than the receive slice, the wait is in
-    /// `recv` itself, which wakes straight into the data: waiting in `poll`
-    /// first costs a system call more per reply. The last stretch waits in
-    /// `poll`, which keeps the deadline to the millisecond.
-    func receive(into buffer: inout ByteBuffer, until deadline: Deadline?) throws(SocketFailure) -> Received {
+    /// Until `busyPollEnd` (no later than `deadline`) the thread does not
+    /// sleep: it asks the socket again and again, and so is running when the
+    /// data arrives instead of being woken (see
+    /// ``OpenDConfiguration/busyPoll``). Then, while the deadline is further
+    /// off than the receive slice, the wait is in `recv` itself, which wakes
+    /// straight into the data: waiting in `poll` first costs a system call
+    /// more per reply. The last stretch waits in `poll`, which keeps the
+    /// deadline to the millisecond.
+    func receive(into buffer: inout ByteBuffer, until deadline: Deadline?,
+                 busyPollingUntil busyPollEnd: Deadline? = nil) throws(SocketFailure) -> Received {
         while true {
             var flags = Int32(MSG_DONTWAIT)
-            if let deadline {
+            let busyPolling = busyPollEnd.map { !$0.hasPassed } ?? false
+            if let deadline, !busyPolling {
                 if deadline.nanosecondsLeft > Self.receiveSliceNanoseconds {
                     flags = 0
                 } else {
@@ -148,7 +154,7 @@ final class OpenDSocket: Sendable {
             if result > 0 { return .bytes }
             if result == 0 { return .endOfStream }
             if code == EAGAIN || code == EWOULDBLOCK {
-                // Nothing came: a slice has passed, or nothing was there.
+                // Nothing came: a slice has passed, or nothing was there (yet, when polling).
                 if deadline == nil { return .nothing }
             } else if code != EINTR {
                 throw SocketFailure(errno: code)
