@@ -199,6 +199,18 @@ si_status si_config_set_opend(si_config *config, const char *host, int port);
  * request, in milliseconds; each 1...86400000. */
 si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int reply_timeout_ms);
 
+/* How long, in microseconds, a caller waiting alone for its reply keeps
+ * polling the socket before it sleeps: 0 (the default) sleeps at once;
+ * at most 10000.  A sleeping thread has to be woken when the reply comes,
+ * which on a virtual machine is much of a loopback round trip: with 200,
+ * one thread calling a gateway on the same machine in a loop made 2-3
+ * times the calls per second (BENCHMARKS.md), for up to that much CPU per
+ * call spent polling.  A caller whose connection has other requests
+ * pending (other threads') never polls, so threads do not take the CPU
+ * from each other.  For one thread calling in a loop; leave it 0 for an
+ * OpenD across a network, whose replies take far longer. */
+si_status si_config_set_busy_poll(si_config *config, int microseconds);
+
 /* The client id sent to OpenD in InitConnect (non-empty UTF-8). */
 si_status si_config_set_client_id(si_config *config, const char *client_id);
 

@@ -138,6 +138,7 @@ def _declare(lib):
         "si_config_free": ([c_void_p], None),
         "si_config_set_opend": ([c_void_p, c_char_p, c_int], c_int),
         "si_config_set_timeouts": ([c_void_p, c_int, c_int], c_int),
+        "si_config_set_busy_poll": ([c_void_p, c_int], c_int),
         "si_config_set_client_id": ([c_void_p, c_char_p], c_int),
         "si_config_set_store": ([c_void_p, c_char_p], c_int),
         "si_config_set_rate_limit": ([c_void_p, c_int, c_int, c_int, c_int], c_int),

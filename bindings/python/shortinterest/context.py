@@ -47,14 +47,16 @@ def _local_error(message, status=0):
     return None, (status, message, 0, None, 0)
 
 
-def _seconds_to_ms(value, name):
+def _seconds_in(value, name, per_second, lowest, highest):
+    """`value` seconds in whole 1/per_second units, which must be in lowest...highest."""
     try:
-        ms = int(round(float(value) * 1000))
-    except (TypeError, ValueError):
+        units = int(round(float(value) * per_second))
+    except (TypeError, ValueError, OverflowError):
         raise ValueError("%s must be a number of seconds, not %r" % (name, value)) from None
-    if not 1 <= ms <= 86400000:
-        raise ValueError("%s must be between 0.001 and 86400 seconds, not %r" % (name, value))
-    return ms
+    if not lowest <= units <= highest:
+        raise ValueError("%s must be between %g and %g seconds, not %r"
+                         % (name, lowest / per_second, highest / per_second, value))
+    return units
 
 
 class OpenQuoteContext:
@@ -80,14 +82,17 @@ class OpenQuoteContext:
     process: rate_limit=(requests, window_seconds), default (30, 30), OpenD's
     own limit; None turns it off (for a local gateway); rate_limit_mode
     "wait" (a request past the limit waits up to rate_limit_max_wait seconds
-    for a slot) or "fail_fast" (it fails at once).
+    for a slot) or "fail_fast" (it fails at once); busy_poll (seconds, at
+    most 0.01, default 0): how long a call waiting alone for its reply polls
+    before it sleeps, for one thread calling a gateway on the same machine in
+    a loop (si_config_set_busy_poll in shortinterest.h says what it costs).
     """
 
     def __init__(self, host="127.0.0.1", port=11111, is_encrypt=None, is_async_connect=False,
                  security_firm=None, ai_type=0, *, connect_timeout=None, reply_timeout=None,
                  client_id=None, rate_limit=(30, 30.0), rate_limit_mode="wait",
                  rate_limit_max_wait=60.0, store=None, cache=None, cache_ttl=3600,
-                 rsa_key_file=None, encryption="cbc"):
+                 rsa_key_file=None, encryption="cbc", busy_poll=0):
         if is_encrypt and rsa_key_file is None:
             raise ValueError("is_encrypt=True needs rsa_key_file=, the RSA private key OpenD was given "
                              "(futu-api's SysConfig.set_init_rsa_file)")
@@ -112,8 +117,10 @@ class OpenQuoteContext:
             _check_status(lib, lib.si_config_set_opend(config, host.encode("utf-8"), port),
                           "OpenQuoteContext(host=%r, port=%r)" % (host, port))
             if connect_timeout is not None or reply_timeout is not None:
-                c_ms = 5000 if connect_timeout is None else _seconds_to_ms(connect_timeout, "connect_timeout")
-                r_ms = 10000 if reply_timeout is None else _seconds_to_ms(reply_timeout, "reply_timeout")
+                c_ms = 5000 if connect_timeout is None else _seconds_in(connect_timeout, "connect_timeout",
+                                                                        1000, 1, 86400000)
+                r_ms = 10000 if reply_timeout is None else _seconds_in(reply_timeout, "reply_timeout",
+                                                                       1000, 1, 86400000)
                 _check_status(lib, lib.si_config_set_timeouts(config, c_ms, r_ms), "timeouts")
             if client_id is not None:
                 if not isinstance(client_id, str):
@@ -121,6 +128,9 @@ class OpenQuoteContext:
                 _check_status(lib, lib.si_config_set_client_id(config, client_id.encode("utf-8")),
                               "client_id")
             self._set_rate_limit(lib, config, rate_limit, rate_limit_mode, rate_limit_max_wait)
+            if busy_poll:
+                busy_poll_us = _seconds_in(busy_poll, "busy_poll", 1000000, 0, 10000)
+                _check_status(lib, lib.si_config_set_busy_poll(config, busy_poll_us), "busy_poll")
             for path, what in ((store, "store"), (cache, "cache")):
                 if path is not None and not isinstance(path, str):
                     raise ValueError("%s must be a path (str), not %r" % (what, path))
@@ -153,7 +163,7 @@ class OpenQuoteContext:
             except (TypeError, ValueError):
                 raise ValueError("rate_limit must be (requests, window_seconds) or None, not %r"
                                  % (rate_limit,)) from None
-            window_ms = _seconds_to_ms(window, "rate_limit window")
+            window_ms = _seconds_in(window, "rate_limit window", 1000, 1, 86400000)
         modes = {"wait": _lib.SI_RATE_LIMIT_WAIT, "fail_fast": _lib.SI_RATE_LIMIT_FAIL_FAST}
         if mode not in modes:
             raise ValueError("rate_limit_mode must be 'wait' or 'fail_fast', not %r" % (mode,))

@@ -84,6 +84,21 @@ def test_bad_constructor_arguments():
         OpenQuoteContext(rate_limit=(3, 1), rate_limit_mode="sometimes")
     with pytest.raises(ValueError):
         OpenQuoteContext(rate_limit=(-1, 1))
+    with pytest.raises(ValueError, match="reply_timeout must be a number of seconds"):
+        OpenQuoteContext(reply_timeout=float("inf"))
+    for busy_poll in (-0.0001, 0.02, "soon", float("nan")):
+        with pytest.raises(ValueError, match="busy_poll"):
+            OpenQuoteContext(busy_poll=busy_poll)
+
+
+def test_busy_poll_gives_the_same_frames(server):
+    with OpenQuoteContext(host=server.host, port=server.port, rate_limit=None) as sleeping, \
+            OpenQuoteContext(host=server.host, port=server.port, rate_limit=None, busy_poll=0.0002) as polling:
+        for code, num in (("HK.00700", 10), ("US.AAPL", 50), ("US.SPARSE", 10)):
+            ret, us, hk = polling.get_short_interest(code, num=num)
+            ret_ref, us_ref, hk_ref = sleeping.get_short_interest(code, num=num)
+            assert ret == ret_ref == RET_OK
+            assert us.equals(us_ref) and hk.equals(hk_ref) and len(us) + len(hk) > 0
 
 
 def test_connection_refused_is_ret_error():
