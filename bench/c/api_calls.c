@@ -1,6 +1,6 @@
 /* api_calls: calls per second of the C API's page calls.
  *
- *   api_calls (HOST PORT | --store PATH) CODE NUM CALLS THREADS struct|json
+ *   api_calls (HOST PORT | --store PATH) CODE NUM CALLS THREADS struct|json [BUSY_POLL_US]
  *
  * THREADS threads share one client (as the header allows: their requests
  * share one connection) and together make CALLS calls for the newest page of
@@ -8,7 +8,8 @@
  * si_string_free (json). One call is made before the clock starts, so the
  * connection is open. Prints one line: calls, seconds, calls/s, rows per
  * page, and this process's CPU seconds (the gateway runs in another process,
- * so this is the client's own cost).
+ * so this is the client's own cost). BUSY_POLL_US (default 0) is given to
+ * si_config_set_busy_poll.
  */
 #define _GNU_SOURCE
 
@@ -40,11 +41,11 @@ static void *caller(void *unused) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 8 || (strcmp(argv[7], "struct") != 0 && strcmp(argv[7], "json") != 0)) {
-        fprintf(stderr, "usage: %s (HOST PORT | --store PATH) CODE NUM CALLS THREADS struct|json\n", argv[0]);
+    if ((argc != 8 && argc != 9) || (strcmp(argv[7], "struct") != 0 && strcmp(argv[7], "json") != 0)) {
+        fprintf(stderr, "usage: %s (HOST PORT | --store PATH) CODE NUM CALLS THREADS struct|json [BUSY_POLL_US]\n", argv[0]);
         return 2;
     }
-    client = open_bench_client(argv + 1);
+    client = open_bench_client(argv + 1, argc == 9 ? atoi(argv[8]) : 0);
     code = argv[3];
     num = atoi(argv[4]);
     long calls = atol(argv[5]);

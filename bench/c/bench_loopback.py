@@ -42,11 +42,11 @@ from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402
 CLIENTS = ("floor", "struct", "json")
 
 
-def measure(client, host, port, code, num, calls, threads, floor, api_calls, pin):
+def measure(client, host, port, code, num, calls, threads, floor, api_calls, pin, busy_poll):
     prefix = on_client_cpu(pin)
     if client == "floor":
-        return run_program(prefix + [floor, host, port, code, num, calls, threads])
-    return run_program(prefix + [api_calls, host, port, code, num, calls, threads, client])
+        return run_program(prefix + [floor, host, port, code, num, calls, threads, busy_poll])
+    return run_program(prefix + [api_calls, host, port, code, num, calls, threads, client, busy_poll])
 
 
 def main():
@@ -55,6 +55,9 @@ def main():
     ap.add_argument("--calls", type=int, default=4000, help="calls per measurement (default 4000)")
     ap.add_argument("--code", default="US.AAPL", help="US.AAPL or HK.00700 (default US.AAPL)")
     add_pin_option(ap)
+    ap.add_argument("--busy-poll", type=int, default=0, metavar="US",
+                    help="microseconds every client polls for a reply before it sleeps: "
+                         "si_config_set_busy_poll for the library, the same for the floor (default 0)")
     args = ap.parse_args()
     if args.runs < 5:
         ap.error("--runs must be at least 5")
@@ -73,13 +76,14 @@ def main():
                 for num, threads in settings:
                     for client in CLIENTS:     # in turn, so that drift on a shared machine hits all alike
                         out = measure(client, server.host, server.port, args.code, num, args.calls, threads,
-                                      floor, api_calls, args.pin)
+                                      floor, api_calls, args.pin, args.busy_poll)
                         results.setdefault((client, num, threads), []).append(out)
                 print("run %d of %d done" % (run + 1, args.runs), file=sys.stderr)
         finally:
             stop_server(server)
 
     pin = " --pin %d,%d" % args.pin if args.pin else ""
+    pin += " --busy-poll %d" % args.busy_poll if args.busy_poll else ""
     print("Command: `python3 bench/c/bench_loopback.py --runs %d --calls %d --code %s%s`; %s; "
           "medians of %d runs x %d calls, one loopback `shortinterest serve --fixture`%s."
           % (args.runs, args.calls, args.code, pin, machine(), args.runs, args.calls,

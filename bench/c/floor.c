@@ -1,6 +1,6 @@
 /* floor: the loopback floor of a short-interest call, without the library.
  *
- *   floor HOST PORT CODE NUM CALLS THREADS
+ *   floor HOST PORT CODE NUM CALLS THREADS [BUSY_POLL_US]
  *
  * Each of THREADS threads opens its own connection, sends a pre-encoded
  * InitConnect (1001) frame and reads its reply, then, timed, sends the same
@@ -8,10 +8,14 @@
  * reply (44-byte header, then the body length it announces) without decoding
  * it. Prints one line: calls, seconds, calls/s, and this process's CPU
  * seconds.  Frames are built once here (protobuf by hand, SHA-1 from
- * libcrypto), per /work/shared/spec/opend-protocol.md.
+ * libcrypto), per /work/shared/spec/opend-protocol.md. With BUSY_POLL_US
+ * (default 0), a reply is polled for (non-blocking recv) that long before a
+ * blocking recv, as the library does with si_config_set_busy_poll: the floor
+ * to compare the library with when it polls.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -126,9 +130,14 @@ static void send_all(int fd, const uint8_t *bytes, size_t length) {
     }
 }
 
-static void receive_all(int fd, uint8_t *bytes, size_t length) {
+static double busy_poll_seconds;
+
+/* Receives length bytes, polling without blocking until wall time poll_until. */
+static void receive_all(int fd, uint8_t *bytes, size_t length, double poll_until) {
     while (length > 0) {
-        ssize_t received = recv(fd, bytes, length, 0);
+        int polling = poll_until > 0 && wall_seconds() < poll_until;
+        ssize_t received = recv(fd, bytes, length, polling ? MSG_DONTWAIT : 0);
+        if (received < 0 && polling && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
         if (received <= 0) fail("recv");
         bytes += received;
         length -= (size_t)received;
@@ -137,9 +146,10 @@ static void receive_all(int fd, uint8_t *bytes, size_t length) {
 
 /* Reads frames until the reply to proto_id (skipping pushes); returns its body length. */
 static size_t receive_reply(int fd, uint32_t proto_id, uint8_t *body) {
+    double poll_until = busy_poll_seconds > 0 ? wall_seconds() + busy_poll_seconds : 0;
     for (;;) {
         uint8_t header[HEADER_LENGTH];
-        receive_all(fd, header, HEADER_LENGTH);
+        receive_all(fd, header, HEADER_LENGTH, poll_until);
         if (header[0] != 'F' || header[1] != 'T') {
             fprintf(stderr, "error: bad frame header\n");
             exit(1);
@@ -149,7 +159,7 @@ static size_t receive_reply(int fd, uint32_t proto_id, uint8_t *body) {
             fprintf(stderr, "error: reply body of %u bytes\n", length);
             exit(1);
         }
-        receive_all(fd, body, length);
+        receive_all(fd, body, length, poll_until);
         if (get_u32_le(header + 2) == proto_id) return length;
     }
 }
@@ -193,10 +203,11 @@ static void *caller(void *unused) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: %s HOST PORT CODE NUM CALLS THREADS\n", argv[0]);
+    if (argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: %s HOST PORT CODE NUM CALLS THREADS [BUSY_POLL_US]\n", argv[0]);
         return 2;
     }
+    busy_poll_seconds = argc == 8 ? atoi(argv[7]) * 1e-6 : 0;
     host = argv[1];
     port = argv[2];
     int threads = atoi(argv[6]);

@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     char *target[] = {"--store", argv[1]};
-    si_client *client = open_bench_client(target);
+    si_client *client = open_bench_client(target, 0);
     read_codes(argv[2]);
     long calls = atol(argv[3]);
     int num = atoi(argv[4]);

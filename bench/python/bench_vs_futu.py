@@ -71,6 +71,8 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs per client, at least 5 (default 7)")
     ap.add_argument("--nums", type=int, nargs="+", default=[10, 50], help="page sizes (default 10 50)")
     ap.add_argument("--codes", nargs="+", default=["HK.00700", "US.AAPL"])
+    ap.add_argument("--busy-poll", type=float, default=0, metavar="SECONDS",
+                    help="this package's busy_poll (futu-api has none; default 0)")
     add_pin_option(ap)
     args = ap.parse_args()
     if args.runs < 5:
@@ -95,7 +97,7 @@ def main():
         pin_process(server.proc.pid, args.pin[1])
     host, port = server.host, server.port
     # A local gateway: no client-side rate limit (futu-api has none either).
-    ours = shortinterest.OpenQuoteContext(host=host, port=port, rate_limit=None)
+    ours = shortinterest.OpenQuoteContext(host=host, port=port, rate_limit=None, busy_poll=args.busy_poll)
     theirs = futu.OpenQuoteContext(host=host, port=port)
     results = []
     try:
