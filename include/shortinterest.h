@@ -89,18 +89,18 @@ extern "C" {
  * --------------------------------------------------------------------- */
 
 #define SI_VERSION_MAJOR 1
-#define SI_VERSION_MINOR 0
+#define SI_VERSION_MINOR 1
 #define SI_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */
 #define SI_VERSION_NUMBER (SI_VERSION_MAJOR * 10000 + SI_VERSION_MINOR * 100 + SI_VERSION_PATCH)
-#define SI_VERSION_STRING "1.0.0"
+#define SI_VERSION_STRING "1.1.0"
 
 /* The version of the library actually loaded, as SI_VERSION_NUMBER.  Compare
  * it with SI_VERSION_NUMBER to detect a header/library mismatch.  Within one
  * major version the ABI only grows. */
 int si_version_number(void);
 
-/* The loaded library's version as a static string, e.g. "1.0.0". */
+/* The loaded library's version as a static string, e.g. "1.1.0". */
 const char *si_version(void);
 
 /* ------------------------------------------------------------------------

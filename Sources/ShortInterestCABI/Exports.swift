@@ -14,10 +14,10 @@ import Musl
 
 // MARK: Version
 
-private let versionText = StaticString("1.0.0")
+private let versionText = StaticString("1.1.0")
 
 @_cdecl("si_version_number")
-public func si_version_number() -> Int32 { 10000 }
+public func si_version_number() -> Int32 { 10100 }
 
 @_cdecl("si_version")
 public func si_version() -> UnsafePointer<CChar> {

@@ -4,6 +4,7 @@ copy of the package, so the installed one and this process are untouched."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import LIB
+
+# The version the C header declares, which the library loaded must report.
+HEADER_VERSION = re.search(r'#define SI_VERSION_STRING "([^"]+)"',
+                           (Path(__file__).resolve().parents[3] / "include" / "shortinterest.h").read_text()).group(1)
 
 PKG = Path(__file__).resolve().parents[1] / "shortinterest"
 
@@ -66,7 +71,7 @@ def test_env_variable_wins(tmp_path, real_lib):
     chosen.parent.mkdir()
     shutil.copy(real_lib, chosen)
     out = probe(root, env_lib=chosen)
-    assert out["path"] == str(chosen) and out["version"] == "1.0.0"
+    assert out["path"] == str(chosen) and out["version"] == HEADER_VERSION
     assert out["context"] == "ok"
 
 
