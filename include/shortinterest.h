@@ -203,7 +203,7 @@ si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int 
  * polling the socket before it sleeps: 0 (the default) sleeps at once;
  * at most 10000.  A sleeping thread has to be woken when the reply comes,
  * which on a virtual machine is much of a loopback round trip: with 200,
- * one thread calling a gateway on the same machine in a loop made 2-3
+ * one thread calling a gateway on the same machine in a loop made about 3
  * times the calls per second (BENCHMARKS.md), for up to that much CPU per
  * call spent polling.  A caller whose connection has other requests
  * pending (other threads') never polls, so threads do not take the CPU

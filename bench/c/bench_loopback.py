@@ -2,7 +2,7 @@
 """The loopback floor against the C API's struct and JSON paths, and the
 client's decoding cost per row.
 
-    make bench && python3 bench/c/bench_loopback.py [--runs 7] [--calls 4000] [--code US.AAPL] [--pin 0,1]
+    make bench && python3 bench/c/bench_loopback.py [--runs 7] [--calls 4000] [--code US.AAPL] [--pin 0,1] [--busy-poll 200]
 
 Starts one loopback `shortinterest serve --fixture` (60 full rows per code,
 the fixture of bench/python) and, in each run, measures on it in turn:
@@ -22,6 +22,10 @@ it, which the machine's drift between runs does not move.
 (0,1: apart; 1,1: sharing one CPU). Unpinned, this 2-vCPU VM flips from one
 run to the next between a fast state and one 4-8x slower; pinned, every run
 sees the same placement.
+
+--busy-poll US makes every client poll for its reply that many
+microseconds before it sleeps: the library through si_config_set_busy_poll,
+the floor the same way, so that they still compare like with like.
 
 Decoding: every program also reports its own process's CPU time, which
 excludes the gateway (another process). The client CPU per call at num 50

@@ -51,7 +51,7 @@ public struct OpenDConfiguration: Sendable, Equatable {
     /// A thread that sleeps must be woken when the reply comes, and on a
     /// virtual machine that wake-up is much of a loopback round trip: with
     /// 200 µs, one thread calling a gateway on the same machine in a loop
-    /// made 2–3 times the calls per second (BENCHMARKS.md), for the CPU
+    /// made about 3 times the calls per second (BENCHMARKS.md), for the CPU
     /// spent polling, at most this long a call. A caller that is not alone
     /// (other threads' requests pending on the connection) never polls, so
     /// threads do not take the CPU from each other. At most ``maxBusyPoll``.
