@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/sha.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,7 +138,10 @@ static void receive_all(int fd, uint8_t *bytes, size_t length, double poll_until
     while (length > 0) {
         int polling = poll_until > 0 && wall_seconds() < poll_until;
         ssize_t received = recv(fd, bytes, length, polling ? MSG_DONTWAIT : 0);
-        if (received < 0 && polling && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+        if (received < 0 && polling && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            sched_yield(); /* as the library: give way to a server sharing this CPU */
+            continue;
+        }
         if (received <= 0) fail("recv");
         bytes += received;
         length -= (size_t)received;

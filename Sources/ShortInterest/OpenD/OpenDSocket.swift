@@ -156,6 +156,9 @@ final class OpenDSocket: Sendable {
             if code == EAGAIN || code == EWOULDBLOCK {
                 // Nothing came: a slice has passed, or nothing was there (yet, when polling).
                 if deadline == nil { return .nothing }
+                // A poller gives way to any thread waiting for its CPU, such
+                // as the server that is to answer, when both share one core.
+                if busyPolling { sched_yield() }
             } else if code != EINTR {
                 throw SocketFailure(errno: code)
             }
