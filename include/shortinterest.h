@@ -208,10 +208,10 @@ si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int 
  * call spent polling.  A caller whose connection has other requests
  * pending (other threads') never polls, so threads do not take the CPU
  * from each other, and a poller yields its CPU to any thread waiting for
- * it; still, with the server on the caller's one core it made a quarter
- * fewer calls at num 10 than sleeping.  For one thread calling a server on
- * another core in a loop; leave it 0 for an OpenD across a network, whose
- * replies take far longer. */
+ * it (with the server on the caller's one core, about as many calls as
+ * sleeping).  For one thread calling a server on the same machine in a
+ * loop; leave it 0 for an OpenD across a network, whose replies take far
+ * longer. */
 si_status si_config_set_busy_poll(si_config *config, int microseconds);
 
 /* The client id sent to OpenD in InitConnect (non-empty UTF-8). */

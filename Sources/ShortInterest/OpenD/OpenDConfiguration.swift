@@ -55,9 +55,8 @@ public struct OpenDConfiguration: Sendable, Equatable {
     /// spent polling, at most this long a call. A caller that is not alone
     /// (other threads' requests pending on the connection) never polls, so
     /// threads do not take the CPU from each other, and a poller yields its
-    /// CPU to any thread waiting for it; with the server on the caller's one
-    /// core it still made a quarter fewer calls than sleeping. At most
-    /// ``maxBusyPoll``.
+    /// CPU to any thread waiting for it (with the server on the caller's one
+    /// core, about as many calls as sleeping). At most ``maxBusyPoll``.
     public var busyPoll: Duration
     /// Longer polls only burn CPU: a reply that takes longer is not a
     /// loopback or LAN reply.
