@@ -40,9 +40,15 @@ def add_pin_option(parser):
     parser.add_argument("--pin", metavar="C,G", type=two_cpus, help="the clients on CPU C, the gateway on CPU G")
 
 
-def on_client_cpu(pin):
-    """The command prefix that runs a client program on --pin's client CPU (none unpinned)."""
-    return ["taskset", "-c", str(pin[0])] if pin else []
+def measure(client, programs, host, port, code, num, calls, threads, pin=None, busy_poll=0, env=None):
+    """One run of a loopback client on --pin's client CPU: "floor", or
+    api_calls' "struct" or "json" path. programs: the floor's and
+    api_calls' paths (require_programs("floor", "api_calls"))."""
+    floor, api_calls = programs
+    target = [host, port, code, num, calls, threads]
+    command = [floor, *target, busy_poll] if client == "floor" else [api_calls, *target, client, busy_poll]
+    prefix = ["taskset", "-c", str(pin[0])] if pin else []
+    return run_program(prefix + command, env=env)
 
 
 def pin_process(pid, cpu):

@@ -40,17 +40,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import add_pin_option, machine, on_client_cpu, pin_process, require_programs, run_program, summary  # noqa: E402
+from runs import add_pin_option, machine, measure, pin_process, require_programs, summary  # noqa: E402
 from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
 
 CLIENTS = ("floor", "struct", "json")
-
-
-def measure(client, host, port, code, num, calls, threads, floor, api_calls, pin, busy_poll):
-    prefix = on_client_cpu(pin)
-    if client == "floor":
-        return run_program(prefix + [floor, host, port, code, num, calls, threads, busy_poll])
-    return run_program(prefix + [api_calls, host, port, code, num, calls, threads, client, busy_poll])
 
 
 def main():
@@ -65,7 +58,7 @@ def main():
     args = ap.parse_args()
     if args.runs < 5:
         ap.error("--runs must be at least 5")
-    floor, api_calls = require_programs("floor", "api_calls")
+    programs = require_programs("floor", "api_calls")
 
     settings = [(num, threads) for num in (1, 10, 50) for threads in (1, 8) if num != 1 or threads == 1]
     results = {}   # (client, num, threads) -> list of outputs
@@ -79,8 +72,8 @@ def main():
             for run in range(args.runs):
                 for num, threads in settings:
                     for client in CLIENTS:     # in turn, so that drift on a shared machine hits all alike
-                        out = measure(client, server.host, server.port, args.code, num, args.calls, threads,
-                                      floor, api_calls, args.pin, args.busy_poll)
+                        out = measure(client, programs, server.host, server.port, args.code, num, args.calls,
+                                      threads, args.pin, args.busy_poll)
                         results.setdefault((client, num, threads), []).append(out)
                 print("run %d of %d done" % (run + 1, args.runs), file=sys.stderr)
         finally:

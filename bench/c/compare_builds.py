@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import REPO, add_pin_option, machine, on_client_cpu, pin_process, require_programs, run_program  # noqa: E402
+from runs import REPO, add_pin_option, machine, measure, pin_process, require_programs  # noqa: E402
 from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
 
 
@@ -47,8 +47,7 @@ def main():
     for name, directory in builds.items():
         if not (directory / "libshortinterest.so.1").exists():
             ap.error("no libshortinterest.so.1 in %s (the %s)" % (directory, name))
-    floor, api_calls = require_programs("floor", "api_calls")
-    prefix = on_client_cpu(args.pin)
+    programs = require_programs("floor", "api_calls")
 
     results = {}   # (num, "floor" | build name) -> list of outputs
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,11 +61,11 @@ def main():
             for round_number in range(args.pairs):
                 for num in args.nums:
                     results.setdefault((num, "floor"), []).append(
-                        run_program(prefix + [floor, host, port, args.code, num, args.calls, 1]))
+                        measure("floor", programs, host, port, args.code, num, args.calls, 1, args.pin))
                     for name, directory in builds.items():
                         results.setdefault((num, name), []).append(
-                            run_program(prefix + [api_calls, host, port, args.code, num, args.calls, 1, "struct"],
-                                        env=dict(os.environ, LD_LIBRARY_PATH=str(directory))))
+                            measure("struct", programs, host, port, args.code, num, args.calls, 1, args.pin,
+                                    env=dict(os.environ, LD_LIBRARY_PATH=str(directory))))
                 print("round %d of %d done" % (round_number + 1, args.pairs), file=sys.stderr)
         finally:
             stop_server(server)
