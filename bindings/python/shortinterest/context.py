@@ -167,13 +167,9 @@ class OpenQuoteContext:
         modes = {"wait": _lib.SI_RATE_LIMIT_WAIT, "fail_fast": _lib.SI_RATE_LIMIT_FAIL_FAST}
         if mode not in modes:
             raise ValueError("rate_limit_mode must be 'wait' or 'fail_fast', not %r" % (mode,))
-        try:
-            wait_ms = int(round(float(max_wait) * 1000))
-        except (TypeError, ValueError):
-            raise ValueError("rate_limit_max_wait must be a number of seconds, not %r"
-                             % (max_wait,)) from None
-        if not (_INT32_MIN <= requests <= _INT32_MAX and _INT32_MIN <= wait_ms <= _INT32_MAX):
-            raise ValueError("rate limit out of range: %r, max wait %r" % (rate_limit, max_wait))
+        wait_ms = _seconds_in(max_wait, "rate_limit_max_wait", 1000, 0, 86400000)
+        if not _INT32_MIN <= requests <= _INT32_MAX:
+            raise ValueError("rate limit out of range: %r" % (rate_limit,))
         _check_status(lib, lib.si_config_set_rate_limit(config, requests, window_ms, modes[mode],
                                                         wait_ms), "rate limit")
 
