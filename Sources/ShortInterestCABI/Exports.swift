@@ -17,7 +17,7 @@ import Musl
 private let versionText = StaticString("1.1.0")
 
 @_cdecl("si_version_number")
-public func si_version_number() -> Int32 { 10100 }
+public func si_version_number() -> Int32 { SI_VERSION_MAJOR * 10000 + SI_VERSION_MINOR * 100 + SI_VERSION_PATCH }
 
 @_cdecl("si_version")
 public func si_version() -> UnsafePointer<CChar> {
