@@ -121,11 +121,9 @@ import Glibc
         // Thread 0's reply comes after 100 ms, thread 1's after 300 ms; thread 1
         // asks 20 ms after thread 0, so it waits while thread 0 reads, and must
         // take over the reading when thread 0 has its reply.
-        let server = try await TestOpenDServer.start { request, frame in
-            let answer = TestHistories.standard.answer(request, frame)
-            guard case let .send(reply)? = answer.first else { return answer }
-            return [.sendAfter(.milliseconds(request.security.code == "AAPL" ? 100 : 300), reply)]
-        }
+        let server = try await TestOpenDServer.start(behavior: answering(after: { request in
+            .milliseconds(request.security.code == "AAPL" ? 100 : 300)
+        }))
         let client = try client(server, replyTimeout: .seconds(10))
         let clock = ContinuousClock()
         let took = try await onThreads(2) { thread -> Duration? in
@@ -160,21 +158,18 @@ import Glibc
     }
 
     @Test func aCallerAlonePollsForAReplyWithinItsBusyPollInsteadOfSleeping() async throws {
-        // Replies come 2 ms after their request. A caller that sleeps for its
+        // Replies come 1 ms after their request. A caller that sleeps for its
         // reply shows as a voluntary context switch of its thread; one that
         // polls for up to 10 ms has its reply before it would sleep. Best of
-        // three calls each: on a loaded machine a reply can come late.
-        let server = try await TestOpenDServer.start { request, frame in
-            let answer = TestHistories.standard.answer(request, frame)
-            guard case let .send(reply)? = answer.first else { return answer }
-            return [.sendAfter(.milliseconds(2), reply)]
-        }
+        // twenty calls each: on a loaded machine the poller, which yields its
+        // CPU, can see its window pass before it sees the reply.
+        let server = try await TestOpenDServer.start(behavior: answering(after: { _ in .milliseconds(1) }))
         var sleeps: [Int] = []
         for busyPoll in [Duration.milliseconds(10), .zero] {
             let client = try client(server, busyPoll: busyPoll)
             let fewest = try await onThreads(1) { _ in
                 _ = try? client.pageSynchronously(PageRequest(code: "HK.00700"))   // connects
-                return (0..<3).map { _ in
+                return (0..<20).map { _ in
                     let before = voluntaryContextSwitches()
                     let page = try? client.pageSynchronously(PageRequest(code: "HK.00700"))
                     return page?.hkRows.count == 10 ? voluntaryContextSwitches() - before : Int.max
@@ -191,11 +186,7 @@ import Glibc
     @Test func aBusyPollEndsAndTheCallerSleepsThroughTheRestOfTheWait() async throws {
         // The reply comes 200 ms after the request: with a 10 ms busy poll the
         // caller must not spend anything like the whole wait on the CPU.
-        let server = try await TestOpenDServer.start { request, frame in
-            let answer = TestHistories.standard.answer(request, frame)
-            guard case let .send(reply)? = answer.first else { return answer }
-            return [.sendAfter(.milliseconds(200), reply)]
-        }
+        let server = try await TestOpenDServer.start(behavior: answering(after: { _ in .milliseconds(200) }))
         let client = try client(server, busyPoll: .milliseconds(10))
         let (rows, cpu) = try await onThreads(1) { _ in
             let before = threadCPUTime()
@@ -255,6 +246,15 @@ import Glibc
         #expect(server.counts.initConnects == 2)
         await client.close()
         await server.stop()
+    }
+}
+
+/// Answers as the standard histories do, each reply `delay(request)` after its request.
+private func answering(after delay: @escaping @Sendable (QotGetShortInterest_C2S) -> TimeAmount) -> TestOpenDServer.Behavior {
+    { request, frame in
+        let answer = TestHistories.standard.answer(request, frame)
+        guard case let .send(reply)? = answer.first else { return answer }
+        return [.sendAfter(delay(request), reply)]
     }
 }
 
