@@ -33,6 +33,7 @@ enum OpenDMessageTarget {
             precondition(page.sameBits(as: reference), "the reply reader and swift-protobuf disagree: \(page) vs \(reference)")
             guard case let .success(decoded) = page else { return }
             checkJSONRoundTrip(decoded)
+            checkReplyEncoding(decoded, for: request)
         case 1:
             guard let agreement = try? InitConnectAgreement(reply: frame(ProtoID.initConnect), encrypted: encrypted) else { return }
             precondition((agreement.bodyCipher != nil) == encrypted, "an InitConnect agreement without the cipher it needs")
@@ -53,6 +54,18 @@ enum OpenDMessageTarget {
             _ = try? frame(ProtoID.initConnect).decode(InitConnect_Request.self)
             _ = try? frame(ProtoID.keepAlive).decode(KeepAlive_Request.self)
         }
+    }
+
+    /// The gateway's encoding of a page, by hand, is swift-protobuf's to the
+    /// byte: its generated message reads it as the same page and writes the
+    /// same bytes back.
+    private static func checkReplyEncoding(_ page: ShortInterestPage, for request: PageRequest) {
+        let sent = OpenDFrame(protoID: ProtoID.getShortInterest, serial: 1, body: ByteBuffer(bytes: page.openDReplyBody))
+        let reread = Result { () throws(ShortInterestError) in try ShortInterestPage(generatedDecodingOf: sent, for: request) }
+        precondition(reread.sameBits(as: .success(page)), "page \(page) encodes to a reply that reads back as \(reread)")
+        let rewritten = (try? sent.decode(QotGetShortInterest_Response.self))
+            .flatMap { try? OpenDFrame(protoID: ProtoID.getShortInterest, serial: 1, message: $0) }
+        precondition(rewritten == sent, "page \(page) encodes other than swift-protobuf does")
     }
 
     /// A decoded page's JSON (what si_get_page_json returns) reads back as the

@@ -149,8 +149,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
             do throws(ShortInterestError) {
                 _ = try limiter?.reserveSlot(mode: .failFast, maxWait: .zero)
                 let page = try await source.page(request)
-                reply.retType = 0
-                reply.s2C = QotGetShortInterest_S2C(page)
+                channel.writeAndFlush(OpenDFrame(protoID: frame.protoID, serial: frame.serial, body: ByteBuffer(bytes: page.openDReplyBody)),
+                                      promise: nil)
+                return
             } catch let .rejected(retType, errCode, message) {
                 reply.retType = retType
                 if let errCode { reply.errCode = errCode }

@@ -21,8 +21,20 @@ private let histories: [SecurityCode: InMemorySource.History] = {
             USShortInterestRow(timestampString: "2026-04-30", sharesShort: 9_007_199_254_740_993),
             USShortInterestRow(),
         ]),
+        try! SecurityCode("US.EDGES"): InMemorySource.History(usRows: edgeRows),
     ]
 }()
+
+/// What the wire format makes hard: a negative int64 (a 10-byte varint), the
+/// largest uint64, NaN, -0.0 and infinity, non-ASCII text, a row of 128 bytes
+/// or more (a two-byte length), a row with no field at all.
+private let edgeRows = [
+    USShortInterestRow(timestamp: -86_400, timestampString: String(repeating: "日", count: 40), sharesShort: .max,
+                       shortPercent: .nan, averageDailyShareVolume: 0, daysToCover: -0.0, closePrice: .infinity,
+                       lastClosePrice: 1.5),
+    USShortInterestRow(),
+    USShortInterestRow(lastClosePrice: 271.35),
+]
 
 private func startGateway(_ configuration: GatewayServer.Configuration = .init(port: 0)) async throws -> GatewayServer {
     var configuration = configuration
@@ -88,6 +100,35 @@ private func exchange(_ port: Int, _ frames: [OpenDFrame], expecting count: Int 
             try await client.page(code: "US.NOPE")
         }
         await client.close()
+        await gateway.close()
+    }
+
+    @Test func aPageIsAnsweredWithSwiftProtobufsEncodingToTheByte() async throws {
+        let gateway = try await startGateway()
+        var request = QotGetShortInterest_Request()
+        request.c2S.security.market = 11
+        request.c2S.security.code = "EDGES"
+        let (replies, _) = try await exchange(gateway.port, [
+            try initConnect(), try OpenDFrame(protoID: ProtoID.getShortInterest, serial: 2, message: request),
+        ], expecting: 2)
+        var expected = QotGetShortInterest_Response()
+        expected.retType = 0
+        var full = QotGetShortInterest_UsShortInterestItem()
+        full.timestamp = -86_400
+        full.timestampStr = String(repeating: "日", count: 40)
+        full.sharesShort = .max
+        full.shortPercent = .nan
+        full.avgDailyShareVolume = 0
+        full.daysToCover = -0.0
+        full.closePrice = .infinity
+        full.lastClosePrice = 1.5
+        var closeOnly = QotGetShortInterest_UsShortInterestItem()
+        closeOnly.lastClosePrice = 271.35
+        expected.s2C.usItemList = [full, QotGetShortInterest_UsShortInterestItem(), closeOnly]
+        expected.s2C.nextKey = "-1"
+        let expectedBody: [UInt8] = try expected.serializedBytes()
+        #expect(replies.count == 2)
+        #expect(replies.last?.body == ByteBuffer(bytes: expectedBody))
         await gateway.close()
     }
 

@@ -186,32 +186,43 @@ extension PageRequest {
     }
 }
 
-extension QotGetShortInterest_S2C {
-    /// `page` as OpenD sends it: absent fields left unset.
-    public init(_ page: ShortInterestPage) {
-        self.init()
-        usItemList = page.usRows.map { row in
-            var item = QotGetShortInterest_UsShortInterestItem()
-            if let value = row.timestamp { item.timestamp = value }
-            if let value = row.timestampString { item.timestampStr = value }
-            if let value = row.sharesShort { item.sharesShort = value }
-            if let value = row.shortPercent { item.shortPercent = value }
-            if let value = row.averageDailyShareVolume { item.avgDailyShareVolume = value }
-            if let value = row.daysToCover { item.daysToCover = value }
-            if let value = row.closePrice { item.closePrice = value }
-            if let value = row.lastClosePrice { item.lastClosePrice = value }
-            return item
+extension ShortInterestPage {
+    /// The page as OpenD's successful reply, Qot_GetShortInterest.Response
+    /// (retType 0, the rows, nextKey), absent fields left unset, encoded.
+    ///
+    /// Written by hand, to the byte what swift-protobuf makes of the generated
+    /// message (the `replies` fuzz target and the gateway's tests check it):
+    /// through the generated message, encoding a 10-row reply cost the
+    /// gateway about 37,000 instructions, a third of its work per request.
+    package var openDReplyBody: [UInt8] {
+        // A row is at most about 80 bytes besides its date string.
+        var reply = ProtobufWriter(capacity: 32 + nextKey.utf8.count + 96 * (usRows.count + hkRows.count))
+        reply.int32(field: 1, 0)
+        reply.message(field: 4) { s2c in
+            for row in usRows {
+                s2c.message(field: 1) { item in
+                    if let value = row.timestamp { item.int64(field: 1, value) }
+                    if let value = row.timestampString { item.string(field: 2, value) }
+                    if let value = row.sharesShort { item.uint64(field: 3, value) }
+                    if let value = row.shortPercent { item.double(field: 4, value) }
+                    if let value = row.averageDailyShareVolume { item.uint64(field: 5, value) }
+                    if let value = row.daysToCover { item.double(field: 6, value) }
+                    if let value = row.closePrice { item.double(field: 7, value) }
+                    if let value = row.lastClosePrice { item.double(field: 8, value) }
+                }
+            }
+            for row in hkRows {
+                s2c.message(field: 2) { item in
+                    if let value = row.timestamp { item.int64(field: 1, value) }
+                    if let value = row.timestampString { item.string(field: 2, value) }
+                    if let value = row.closePrice { item.double(field: 3, value) }
+                    if let value = row.lastClosePrice { item.double(field: 4, value) }
+                    if let value = row.aggregatedShort { item.uint64(field: 5, value) }
+                    if let value = row.aggregatedShortRatio { item.double(field: 6, value) }
+                }
+            }
+            s2c.string(field: 3, nextKey)
         }
-        hkItemList = page.hkRows.map { row in
-            var item = QotGetShortInterest_HkShortInterestItem()
-            if let value = row.timestamp { item.timestamp = value }
-            if let value = row.timestampString { item.timestampStr = value }
-            if let value = row.closePrice { item.closePrice = value }
-            if let value = row.lastClosePrice { item.lastClosePrice = value }
-            if let value = row.aggregatedShort { item.aggregatedShort = value }
-            if let value = row.aggregatedShortRatio { item.aggregatedShortRatio = value }
-            return item
-        }
-        nextKey = page.nextKey
+        return reply.bytes
     }
 }

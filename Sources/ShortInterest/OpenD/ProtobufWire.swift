@@ -187,7 +187,7 @@ struct ProtobufReader {
 
 /// Writes protobuf's binary wire format as swift-protobuf does: fields in
 /// the order given (callers give them in field-number order), negative
-/// int32 values as 10-byte varints.
+/// int32 and int64 values as 10-byte varints, doubles as fixed64.
 struct ProtobufWriter {
     private(set) var bytes: [UInt8]
 
@@ -202,6 +202,21 @@ struct ProtobufWriter {
         append(varint: UInt64(bitPattern: Int64(value)))
     }
 
+    mutating func int64(field: Int, _ value: Int64) {
+        tag(field, .varint)
+        append(varint: UInt64(bitPattern: value))
+    }
+
+    mutating func uint64(field: Int, _ value: UInt64) {
+        tag(field, .varint)
+        append(varint: value)
+    }
+
+    mutating func double(field: Int, _ value: Double) {
+        tag(field, .fixed64)
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
     mutating func string(field: Int, _ text: String) {
         tag(field, .lengthDelimited)
         append(varint: UInt64(text.utf8.count))
@@ -209,12 +224,23 @@ struct ProtobufWriter {
     }
 
     /// An embedded message, whose fields `write` writes.
+    ///
+    /// They are written in place after a one-byte length, widened afterwards
+    /// when the message has 128 bytes or more: no writer and copy of its own
+    /// for each of a reply's rows.
     mutating func message(field: Int, _ write: (inout ProtobufWriter) -> Void) {
-        var inner = ProtobufWriter()
-        write(&inner)
         tag(field, .lengthDelimited)
-        append(varint: UInt64(inner.bytes.count))
-        bytes.append(contentsOf: inner.bytes)
+        let lengthIndex = bytes.count
+        bytes.append(0)
+        write(&self)
+        let length = bytes.count - lengthIndex - 1
+        guard length >= 0x80 else {
+            bytes[lengthIndex] = UInt8(length)
+            return
+        }
+        var lengthVarint = ProtobufWriter(capacity: 10)
+        lengthVarint.append(varint: UInt64(length))
+        bytes.replaceSubrange(lengthIndex...lengthIndex, with: lengthVarint.bytes)
     }
 
     private mutating func tag(_ field: Int, _ wireType: ProtobufReader.WireType) {
