@@ -145,3 +145,18 @@ print("ok")
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr
+
+
+def test_every_stated_version_is_the_headers():
+    """The version is written beside the header in the package, its
+    pyproject.toml and the Makefile (the library's own is checked against the
+    header above and by abi_checks): a release bumps them together."""
+    import tomllib
+
+    import shortinterest
+
+    root = Path(__file__).resolve().parents[3]
+    pyproject = tomllib.loads((root / "bindings" / "python" / "pyproject.toml").read_text())
+    makefile = re.search(r"^VERSION := (\S+)$", (root / "Makefile").read_text(), re.MULTILINE).group(1)
+    assert {"package": shortinterest.__version__, "pyproject.toml": pyproject["project"]["version"],
+            "Makefile": makefile} == dict.fromkeys(("package", "pyproject.toml", "Makefile"), HEADER_VERSION)
