@@ -91,9 +91,8 @@ public func si_config_set_timeouts(_ config: OpaquePointer?, _ connectTimeoutMS:
 
 @_cdecl("si_config_set_busy_poll")
 public func si_config_set_busy_poll(_ config: OpaquePointer?, _ microseconds: Int32) -> si_status {
+    // The range is OpenDConfiguration.validate's, which updating applies.
     updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
-        let limit = Int32(OpenDConfiguration.maxBusyPoll / .microseconds(1))
-        guard (0...limit).contains(microseconds) else { throw .invalidArgument("busy poll \(microseconds) µs is not in 0...\(limit)") }
         settings.openD.busyPoll = .microseconds(microseconds)
     }
 }
