@@ -24,6 +24,8 @@ public enum Market: String, Sendable, Hashable, CaseIterable {
 public struct SecurityCode: Sendable, Hashable, CustomStringConvertible {
     public let market: Market
     public let symbol: String
+    /// `MARKET.SYMBOL`, kept whole: every page and many messages show it.
+    public let description: String
 
     /// The longest symbol accepted; real ones are far shorter.
     public static let maxSymbolLength = 32
@@ -36,33 +38,38 @@ public struct SecurityCode: Sendable, Hashable, CustomStringConvertible {
         guard !code.isEmpty else {
             throw .invalidArgument("code is empty (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
         }
-        // In UTF-8 bytes: the code is parsed on every request.
-        let bytes = code.utf8
-        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else {
+        // In UTF-8 bytes, contiguous: the code is parsed on every request.
+        var text = code
+        guard let dot = text.withUTF8({ $0.firstIndex(of: UInt8(ascii: ".")) }) else {
             throw .invalidArgument("code \"\(code)\" has no market prefix (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
         }
-        let prefix = bytes[..<dot]
-        guard let market = Market.allCases.first(where: { $0.rawValue.utf8.elementsEqual(prefix) }) else {
-            throw .invalidArgument("market \"\(String(code[..<dot]))\" in code \"\(code)\" is not served: short interest exists for HK and US only")
+        let prefix = text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[..<dot]), as: UTF8.self) }
+        guard let market = Market(rawValue: prefix) else {
+            throw .invalidArgument("market \"\(prefix)\" in code \"\(code)\" is not served: short interest exists for HK and US only")
         }
-        try self.init(market: market, symbol: String(code[bytes.index(after: dot)...]))
+        let symbol = text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[(dot + 1)...]), as: UTF8.self) }
+        try self.init(market: market, symbol: symbol, description: code)
     }
 
     /// Validates `symbol` for `market`: HK symbols are digits (`00700`),
     /// US symbols visible ASCII without spaces (`AAPL`, `BRK.B`).
     public init(market: Market, symbol: String) throws(ShortInterestError) {
-        // Only error messages need the whole code; made for them alone.
-        var code: String { "\(market.rawValue).\(symbol)" }
-        guard !symbol.isEmpty else {
+        try self.init(market: market, symbol: symbol, description: "\(market.rawValue).\(symbol)")
+    }
+
+    private init(market: Market, symbol: String, description code: String) throws(ShortInterestError) {
+        var bytes = symbol
+        let (length, valid) = bytes.withUTF8 { utf8 in
+            switch market {
+            case .hk: (utf8.count, utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            case .us: (utf8.count, utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F })
+            }
+        }
+        guard length > 0 else {
             throw .invalidArgument("code \"\(code)\" has an empty symbol")
         }
-        guard symbol.utf8.count <= Self.maxSymbolLength else {
+        guard length <= Self.maxSymbolLength else {
             throw .invalidArgument("symbol in code \"\(code)\" is longer than \(Self.maxSymbolLength) bytes")
-        }
-        let valid: Bool
-        switch market {
-        case .hk: valid = symbol.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        case .us: valid = symbol.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
         }
         guard valid else {
             throw .invalidArgument(market == .hk
@@ -71,7 +78,6 @@ public struct SecurityCode: Sendable, Hashable, CustomStringConvertible {
         }
         self.market = market
         self.symbol = symbol
+        self.description = code
     }
-
-    public var description: String { "\(market.rawValue).\(symbol)" }
 }
