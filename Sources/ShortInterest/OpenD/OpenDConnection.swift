@@ -31,7 +31,10 @@ final class OpenDConnection: @unchecked Sendable {
     private let busyPoll: Duration
 
     private let monitor = Monitor()
-    private var pending: [UInt32: PendingReply] = [:]
+    /// Requests sent and not yet answered, in no order. An array searched
+    /// by serial: there are as many as threads sharing the connection, one
+    /// or a few, and hashing a serial cost more than comparing them all.
+    private var pending: [PendingReply] = []
     private var nextSerial: UInt32 = 1
     private var someoneIsReading = false
     private var failure: ShortInterestError?
@@ -50,6 +53,8 @@ final class OpenDConnection: @unchecked Sendable {
     /// A request waiting for its reply.
     private final class PendingReply {
         let protoID: UInt32
+        /// Set when the request is registered.
+        var serial: UInt32 = 0
         /// False for a keep-alive, which nobody waits for.
         let hasCaller: Bool
         var reply: OpenDFrame?
@@ -151,7 +156,8 @@ final class OpenDConnection: @unchecked Sendable {
     private func register(_ waiting: PendingReply) -> UInt32 {
         let serial = nextSerial
         nextSerial = nextSerial == .max ? 1 : nextSerial + 1
-        pending[serial] = waiting
+        waiting.serial = serial
+        pending.append(waiting)
         return serial
     }
 
@@ -201,7 +207,7 @@ final class OpenDConnection: @unchecked Sendable {
                 throw failure
             }
             if deadline.hasPassed {
-                pending[serial] = nil
+                forget(serial)
                 throw .timeout("no reply to proto \(waiting.protoID) within \(replyTimeout)")
             }
             if someoneIsReading {
@@ -272,8 +278,7 @@ final class OpenDConnection: @unchecked Sendable {
     /// Hands replies to their callers. Called with the monitor held.
     private func deliver(_ frames: [OpenDFrame]) {
         for frame in frames {
-            guard let waiting = pending[frame.serial], waiting.protoID == frame.protoID else { continue }
-            pending[frame.serial] = nil
+            guard let waiting = forget(frame.serial, ifAnswering: frame.protoID) else { continue }
             waiting.reply = frame
             waiting.wakeUp?.signal()
             if unansweredKeepAlive?.serial == frame.serial {
@@ -282,10 +287,20 @@ final class OpenDConnection: @unchecked Sendable {
         }
     }
 
+    /// Takes the request `serial` off the pending ones (when it is a request
+    /// for `protoID`, if given) and returns it. Called with the monitor held.
+    @discardableResult
+    private func forget(_ serial: UInt32, ifAnswering protoID: UInt32? = nil) -> PendingReply? {
+        guard let index = pending.firstIndex(where: { $0.serial == serial }),
+              protoID.map({ $0 == pending[index].protoID }) ?? true else { return nil }
+        pending.swapAt(index, pending.count - 1)
+        return pending.removeLast()
+    }
+
     /// Wakes a caller still waiting, so that it reads in place of the reader
     /// that stops. Called with the monitor held.
     private func wakeNextReader() {
-        pending.values.first { $0.hasCaller && $0.reply == nil && $0.wakeUp != nil }?.wakeUp?.signal()
+        pending.first { $0.hasCaller && $0.reply == nil && $0.wakeUp != nil }?.wakeUp?.signal()
     }
 
     /// Fails every pending request with `error` (the first error stays the
@@ -294,7 +309,7 @@ final class OpenDConnection: @unchecked Sendable {
         if failure == nil {
             failure = error
         }
-        for waiting in pending.values {
+        for waiting in pending {
             waiting.wakeUp?.signal()
         }
         pending.removeAll()
