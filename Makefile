@@ -10,13 +10,15 @@ VERSION := 1.1.0
 # ../shared/guides/swift-c-abi.md). They get their own scratch folder so that
 # debug builds and `swift test` keep theirs.
 # Every function goes in a section of its own, so that the linker can place
-# the ones a page call runs side by side (hot-path.order, below).
+# the ones a page call runs side by side (hot-path.order, below). SwiftPM
+# does not recompile when -Xswiftc or -Xcc flags change: after changing
+# them, `make clean`.
 RELEASE := $(SWIFT) build -c release --scratch-path .build-release -Xswiftc -static-stdlib \
            -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections
 # The .so exports si_* only and leaves no symbol unresolved. The functions a
 # page call runs, listed in hot-path.order (`make hot-path-order` remakes it),
-# sit together instead of across 100 pages of its 15 MB of code: about 2 µs
-# less client CPU a call (BENCHMARKS.md). --section-ordering-file is gold's,
+# sit together instead of across 106 pages of its 15 MB of code: about 3 µs
+# less user time a call (BENCHMARKS.md). --section-ordering-file is gold's,
 # the linker swiftc uses here.
 LIB_LINK_WITH_SYMBOLS := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinker -soname=libshortinterest.so.$(SOVERSION) \
                          -Xlinker -z -Xlinker defs -Xlinker --section-ordering-file=$(CURDIR)/hot-path.order
