@@ -40,14 +40,18 @@ public struct SecurityCode: Sendable, Hashable, CustomStringConvertible {
         }
         // In UTF-8 bytes, contiguous: the code is parsed on every request.
         var text = code
-        guard let dot = text.withUTF8({ $0.firstIndex(of: UInt8(ascii: ".")) }) else {
+        let split = text.withUTF8 { bytes in
+            bytes.firstIndex(of: UInt8(ascii: ".")).map { dot in
+                (prefix: String(decoding: UnsafeBufferPointer(rebasing: bytes[..<dot]), as: UTF8.self),
+                 symbol: String(decoding: UnsafeBufferPointer(rebasing: bytes[(dot + 1)...]), as: UTF8.self))
+            }
+        }
+        guard let (prefix, symbol) = split else {
             throw .invalidArgument("code \"\(code)\" has no market prefix (expected MARKET.SYMBOL, e.g. HK.00700 or US.AAPL)")
         }
-        let prefix = text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[..<dot]), as: UTF8.self) }
         guard let market = Market(rawValue: prefix) else {
             throw .invalidArgument("market \"\(prefix)\" in code \"\(code)\" is not served: short interest exists for HK and US only")
         }
-        let symbol = text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[(dot + 1)...]), as: UTF8.self) }
         try self.init(market: market, symbol: symbol, description: code)
     }
 

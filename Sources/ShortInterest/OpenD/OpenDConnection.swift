@@ -53,16 +53,16 @@ final class OpenDConnection: @unchecked Sendable {
     /// A request waiting for its reply.
     private final class PendingReply {
         let protoID: UInt32
-        /// Set when the request is registered.
-        var serial: UInt32 = 0
+        let serial: UInt32
         /// False for a keep-alive, which nobody waits for.
         let hasCaller: Bool
         var reply: OpenDFrame?
         /// Made when the caller first has to sleep.
         var wakeUp: Monitor.Condition?
 
-        init(protoID: UInt32, hasCaller: Bool) {
+        init(protoID: UInt32, serial: UInt32, hasCaller: Bool) {
             self.protoID = protoID
+            self.serial = serial
             self.hasCaller = hasCaller
         }
     }
@@ -130,13 +130,12 @@ final class OpenDConnection: @unchecked Sendable {
     /// the matching reply (at most the reply timeout).
     func request(protoID: UInt32, body: ByteBuffer) throws(ShortInterestError) -> OpenDFrame {
         let deadline = Deadline.after(replyTimeout)
-        let waiting = PendingReply(protoID: protoID, hasCaller: true)
-        let serial = try monitor.withLock { () throws(ShortInterestError) in
+        let waiting = try monitor.withLock { () throws(ShortInterestError) in
             if let failure { throw failure }
-            return register(waiting)
+            return register(protoID: protoID, hasCaller: true)
         }
-        try send(OpenDFrame(protoID: protoID, serial: serial, body: body), until: deadline)
-        return try reply(to: serial, waiting, until: deadline)
+        try send(OpenDFrame(protoID: protoID, serial: waiting.serial, body: body), until: deadline)
+        return try reply(to: waiting, until: deadline)
     }
 
     /// Fails everything pending with `error` and ends the connection.
@@ -152,13 +151,13 @@ final class OpenDConnection: @unchecked Sendable {
         }
     }
 
-    /// Takes the next serial number for `waiting`. Called with the monitor held.
-    private func register(_ waiting: PendingReply) -> UInt32 {
-        let serial = nextSerial
+    /// A pending request for `protoID` under the next serial number. Called
+    /// with the monitor held.
+    private func register(protoID: UInt32, hasCaller: Bool) -> PendingReply {
+        let waiting = PendingReply(protoID: protoID, serial: nextSerial, hasCaller: hasCaller)
         nextSerial = nextSerial == .max ? 1 : nextSerial + 1
-        waiting.serial = serial
         pending.append(waiting)
-        return serial
+        return waiting
     }
 
     /// Writes one frame whole; a frame that cannot be written ends the connection.
@@ -194,9 +193,9 @@ final class OpenDConnection: @unchecked Sendable {
         }
     }
 
-    /// Waits for the reply to `serial`, reading the socket whenever nobody
+    /// Waits for the reply to `waiting`, reading the socket whenever nobody
     /// else is.
-    private func reply(to serial: UInt32, _ waiting: PendingReply, until deadline: Deadline) throws(ShortInterestError) -> OpenDFrame {
+    private func reply(to waiting: PendingReply, until deadline: Deadline) throws(ShortInterestError) -> OpenDFrame {
         monitor.lock()
         defer { monitor.unlock() }
         while true {
@@ -207,7 +206,7 @@ final class OpenDConnection: @unchecked Sendable {
                 throw failure
             }
             if deadline.hasPassed {
-                forget(serial)
+                forget(waiting.serial)
                 throw .timeout("no reply to proto \(waiting.protoID) within \(replyTimeout)")
             }
             if someoneIsReading {
@@ -367,7 +366,7 @@ final class OpenDConnection: @unchecked Sendable {
             return
         }
         let deadline = Deadline.after(replyTimeout)
-        let serial = register(PendingReply(protoID: ProtoID.keepAlive, hasCaller: false))
+        let serial = register(protoID: ProtoID.keepAlive, hasCaller: false).serial
         unansweredKeepAlive = (serial, deadline)
         monitor.unlock()
         var ping = KeepAlive_Request()
