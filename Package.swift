@@ -93,6 +93,7 @@ let package = Package(
                 "ShortInterest", "ShortInterestGateway", "ShortInterestStore", "OpenDProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictImports

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import OpenDProtocol
 import NIOCore
+import NIOPosix
 import ShortInterest
 import ShortInterestGateway
 
@@ -27,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds of silence after which a connection is closed.")
     var idleTimeout = 60
 
+    @Option(name: .customLong("event-loops"),
+            help: "Threads serving connections, each connection on one of them. (default: one per CPU)")
+    var eventLoops: Int?
+
     @Option(name: .customLong("rate-limit"), help: "Answer short-interest requests past this rate (e.g. 30/30s) as OpenD does.")
     var rateLimit: String?
 
@@ -48,11 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConnections > 0, idleTimeout > 0 else {
             throw ValidationError("--max-connections and --idle-timeout must be positive")
         }
+        guard eventLoops.map({ $0 > 0 }) ?? true else {
+            throw ValidationError("--event-loops must be positive")
+        }
+        let eventLoopGroup: any EventLoopGroup = eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+            ?? MultiThreadedEventLoopGroup.singleton
         let configuration = GatewayServer.Configuration(host: host, port: port, maxConnections: maxConnections,
                                                         idleTimeout: .seconds(idleTimeout),
                                                         rateLimit: try rateLimit.map { try RateLimit(parsing: $0) },
                                                         rsaKey: try rsaKey.map { try OpenDRSAKey(contentsOfFile: $0) })
-        let server = try await GatewayServer.start(source: try await source.makeSource(), configuration: configuration)
+        let server = try await GatewayServer.start(source: try await source.makeSource(), configuration: configuration,
+                                                   eventLoopGroup: eventLoopGroup)
         // Scripts wait for this line to learn the port.
         print("listening on \(host):\(server.port)")
         fflush(nil)
