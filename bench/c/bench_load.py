@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 from runs import REPO, machine, require_programs, run_program, summary  # noqa: E402
-from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402
+from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402
 
 LIBRARY = REPO / "build" / "lib" / "libshortinterest.so"
 STEPS = ("dlopen_ms", "open_ms", "first_page_ms", "total_ms")
@@ -40,7 +40,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "bench-fixture.json"
         bench_fixture(fixture)
-        server = start_server(fixture=fixture)
+        server = start_bench_gateway(fixture)
         targets = {"gateway (HK.00700)": [server.host, server.port, "HK.00700"]}
         if args.store:
             # The first code the store generator writes: a US code that is surely there.

@@ -18,6 +18,16 @@ header allows). Prints the medians of the runs as markdown tables; "of the
 floor" is the median of each run's ratio to the floor measured just before
 it, which the machine's drift between runs does not move.
 
+Then, sequentially again, the three in one process (build/bench/interleaved):
+blocks of 100 calls with each client in turn, milliseconds apart, on the
+same thread and the same gateway connection's event loop, so that the
+machine's state, which moves separate runs by up to 2x either way, falls on
+all three alike. Its "of the floor" is each run's ratio of total times.
+
+The gateway runs with one event loop (--event-loops 1): with one per CPU,
+the floor's connection and the library's would go to different loops, and
+which loop a client draws moved its calls per second up to 3x here.
+
 --pin C,G puts the clients on CPU C and every thread of the gateway on CPU G
 (0,1: apart; 1,1: sharing one CPU). Unpinned, this 2-vCPU VM flips from one
 run to the next between a fast state and one 4-8x slower; pinned, every run
@@ -40,10 +50,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import add_pin_option, machine, measure, pin_process, require_programs, summary  # noqa: E402
-from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
+from runs import add_pin_option, machine, measure, pin_process, require_programs, run_program, summary  # noqa: E402
+from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the same fixture and launcher)
 
 CLIENTS = ("floor", "struct", "json")
+BLOCK = 100   # calls a client makes in a row in build/bench/interleaved
 
 
 def main():
@@ -59,13 +70,14 @@ def main():
     if args.runs < 5:
         ap.error("--runs must be at least 5")
     programs = require_programs("floor", "api_calls")
+    interleaved, = require_programs("interleaved")
 
     settings = [(num, threads) for num in (1, 10, 50) for threads in (1, 8) if num != 1 or threads == 1]
     results = {}   # (client, num, threads) -> list of outputs
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "bench-fixture.json"
         bench_fixture(fixture)
-        server = start_server(fixture=fixture)
+        server = start_bench_gateway(fixture)
         try:
             if args.pin:
                 pin_process(server.proc.pid, args.pin[1])
@@ -76,13 +88,18 @@ def main():
                                       threads, args.pin, args.busy_poll)
                         results.setdefault((client, num, threads), []).append(out)
                 print("run %d of %d done" % (run + 1, args.runs), file=sys.stderr)
+            prefix = ["taskset", "-c", str(args.pin[0])] if args.pin else []
+            together = {num: [run_program(prefix + [interleaved, server.host, server.port, args.code, num,
+                                                    max(2, args.calls // BLOCK), BLOCK, args.busy_poll])
+                              for _ in range(args.runs)]
+                        for num in (1, 10, 50)}
         finally:
             stop_server(server)
 
     pin = " --pin %d,%d" % args.pin if args.pin else ""
     pin += " --busy-poll %d" % args.busy_poll if args.busy_poll else ""
     print("Command: `python3 bench/c/bench_loopback.py --runs %d --calls %d --code %s%s`; %s; "
-          "medians of %d runs x %d calls, one loopback `shortinterest serve --fixture`%s."
+          "medians of %d runs x %d calls, one loopback `shortinterest serve --fixture --event-loops 1`%s."
           % (args.runs, args.calls, args.code, pin, machine(), args.runs, args.calls,
              ", clients on CPU %d, the gateway on CPU %d" % args.pin if args.pin else ""))
     print()
@@ -110,6 +127,19 @@ def main():
         cpu = {num: summary([o["cpu_seconds"] / o["calls"] * 1e6 for o in results[(client, num, 1)]])[0]
                for num in (1, 50)}
         print("| %s | %.1f | %.1f | %.0f |" % (client, cpu[1], cpu[50], (cpu[50] - cpu[1]) * 1e3 / (rows[50] - rows[1])))
+    print()
+    print("Sequential, the three interleaved in one process (build/bench/interleaved, blocks of %d calls, "
+          "%d calls per client a run), medians of %d runs:" % (BLOCK, max(2, args.calls // BLOCK) * BLOCK, args.runs))
+    print()
+    print("| num | client | calls/s (median) | min | max | µs/call | of the floor (median of runs) | min | max | client CPU µs/call |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for num, outs in together.items():
+        for client in CLIENTS:
+            rate, low, high = summary([o[client + "_calls_per_second"] for o in outs])
+            ratio = summary([o[client + "_of_floor"] for o in outs]) if client != "floor" else (1, 1, 1)
+            cpu = summary([o[client + "_cpu_us"] for o in outs])[0]
+            print("| %d | %s | %.0f | %.0f | %.0f | %.1f | %.2f | %.2f | %.2f | %.1f |"
+                  % (num, client, rate, low, high, 1e6 / rate, *ratio, cpu))
 
 
 if __name__ == "__main__":

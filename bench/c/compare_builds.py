@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 from runs import REPO, add_pin_option, machine, measure, pin_process, require_programs  # noqa: E402
-from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
+from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the same fixture and launcher)
 
 
 def main():
@@ -53,7 +53,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "bench-fixture.json"
         bench_fixture(fixture)
-        server = start_server(fixture=fixture)
+        server = start_bench_gateway(fixture)
         host, port = server.host, server.port
         try:
             if args.pin:
@@ -71,7 +71,7 @@ def main():
             stop_server(server)
 
     print("Command: `python3 bench/c/compare_builds.py %s --candidate %s --pairs %d --calls %d --nums %s%s`; %s; "
-          "medians of %d interleaved rounds x %d calls, one thread, one loopback `shortinterest serve --fixture`."
+          "medians of %d interleaved rounds x %d calls, one thread, one loopback `shortinterest serve --fixture --event-loops 1`."
           % (builds["baseline"], builds["candidate"], args.pairs, args.calls, " ".join(map(str, args.nums)),
              " --pin %d,%d" % args.pin if args.pin else "", machine(), args.pairs, args.calls))
     print()

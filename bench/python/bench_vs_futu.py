@@ -56,6 +56,17 @@ def bench_fixture(path, rows=60):
     path.write_text(json.dumps({"HK.00700": hk, "US.AAPL": us}))
 
 
+def start_bench_gateway(fixture):
+    """A loopback `shortinterest serve --fixture` with one event loop, for
+    every client compared on it. With the default, one per CPU, consecutive
+    connections go to different event loops, and on this 2-vCPU VM one loop's
+    thread answered a sequential client up to 3x faster than the other's (two
+    identical floor clients in one process, alternating: 44,000 and 16,000
+    calls/s; on one loop 13,400 and 13,200): a comparison would measure
+    which loop each client drew."""
+    return start_server(source=["--fixture", str(fixture), "--event-loops", "1"])
+
+
 def time_calls(fn, calls):
     t0 = time.perf_counter()
     for _ in range(calls):
@@ -92,7 +103,7 @@ def main():
     tmp = tempfile.TemporaryDirectory()
     fixture = Path(tmp.name) / "bench-fixture.json"
     bench_fixture(fixture)
-    server = start_server(fixture=fixture)
+    server = start_bench_gateway(fixture)
     if args.pin:
         pin_process(server.proc.pid, args.pin[1])
     host, port = server.host, server.port
@@ -135,7 +146,7 @@ def main():
     print("Command: `%s` (from the repository root)" % cmd)
     print()
     print("Python %s, pandas %s, numpy %s, futu-api %s, libshortinterest %s; %s, %d CPUs; "
-          "median of %d runs x %d calls, loopback `shortinterest serve --fixture`%s; "
+          "median of %d runs x %d calls, loopback `shortinterest serve --fixture --event-loops 1`%s; "
           "DataFrames checked identical (assert_frame_equal) before timing."
           % (platform.python_version(), pd.__version__, __import__("numpy").__version__,
              getattr(futu, "__version__", "?"), shortinterest.library_version(),

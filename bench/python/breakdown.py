@@ -21,7 +21,7 @@ import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the same fixture and launcher)
+from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the same fixture and launcher)
 
 
 def main():
@@ -42,7 +42,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "bench-fixture.json"
         bench_fixture(fixture)
-        server = start_server(fixture=fixture)
+        server = start_bench_gateway(fixture)
         context = shortinterest.OpenQuoteContext(host=server.host, port=server.port, rate_limit=None)
         lib, client = context._lib, context._client
 
