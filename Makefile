@@ -106,6 +106,7 @@ BENCH_LIB := -I$(CURDIR)/include -L$(CURDIR)/build/lib -Wl,-rpath,$(CURDIR)/buil
 bench: lib cli
 	mkdir -p build/bench
 	$(CC) $(BENCH_CFLAGS) bench/c/floor.c -o build/bench/floor -lcrypto
+	$(CC) $(BENCH_CFLAGS) bench/c/two_floors.c -o build/bench/two_floors -lcrypto
 	$(CC) $(BENCH_CFLAGS) bench/c/api_calls.c -o build/bench/api_calls $(BENCH_LIB)
 	$(CC) $(BENCH_CFLAGS) bench/c/interleaved.c -o build/bench/interleaved $(BENCH_LIB) -lcrypto
 	$(CC) $(BENCH_CFLAGS) bench/c/store_latency.c -o build/bench/store_latency $(BENCH_LIB)

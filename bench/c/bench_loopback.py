@@ -25,8 +25,10 @@ machine's state, which moves separate runs by up to 2x either way, falls on
 all three alike. Its "of the floor" is each run's ratio of total times.
 
 The gateway runs with one event loop (--event-loops 1): with one per CPU,
-the floor's connection and the library's would go to different loops, and
-which loop a client draws moved its calls per second up to 3x here.
+the floor's connection and the library's would go to different loops,
+whose speed for a sequential client changed from run to run by up to 5x
+here (bench_gateway_loops.py). On one loop, unpinned, the round trip stays
+long (about 90 us on this VM); --pin 1,1 shows the short one.
 
 --pin C,G puts the clients on CPU C and every thread of the gateway on CPU G
 (0,1: apart; 1,1: sharing one CPU). Unpinned, this 2-vCPU VM flips from one

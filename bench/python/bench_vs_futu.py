@@ -59,11 +59,12 @@ def bench_fixture(path, rows=60):
 def start_bench_gateway(fixture):
     """A loopback `shortinterest serve --fixture` with one event loop, for
     every client compared on it. With the default, one per CPU, consecutive
-    connections go to different event loops, and on this 2-vCPU VM one loop's
-    thread answered a sequential client up to 3x faster than the other's (two
-    identical floor clients in one process, alternating: 44,000 and 16,000
-    calls/s; on one loop 13,400 and 13,200): a comparison would measure
-    which loop each client drew."""
+    connections go to different event loops, and on this 2-vCPU VM a
+    sequential connection with a loop to itself ran at 10,000 to 56,000
+    calls/s from one run to the next, while on one shared loop every
+    connection held at 10,000-12,500 (bench/c/bench_gateway_loops.py): a
+    comparison on the default gateway would measure which state each
+    client's loop was in."""
     return start_server(source=["--fixture", str(fixture), "--event-loops", "1"])
 
 
