@@ -91,6 +91,21 @@ struct ProtobufReader {
     }
 
     private mutating func longVarint() throws(ProtobufWireError) -> UInt64 {
+        // With the longest varint's 10 bytes left, no byte needs a bounds
+        // check: the rows' timestamps and share counts take 4-5 bytes each.
+        if bytes.count - index >= 10 {
+            let start = bytes.baseAddress! + index
+            var value: UInt64 = 0
+            for position in 0..<10 {
+                let byte = start.load(fromByteOffset: position, as: UInt8.self)
+                value |= UInt64(byte & 0x7f) &<< UInt64(7 * position)
+                if byte & 0x80 == 0 {
+                    index += position + 1
+                    return value
+                }
+            }
+            throw .malformedProtobuf
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
