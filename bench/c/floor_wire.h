@@ -1,5 +1,5 @@
-/* The floor's side of the OpenD protocol, shared by floor.c and
- * interleaved.c: request frames built once (protobuf by hand, SHA-1 from
+/* The floor's side of the OpenD protocol, shared by floor.c,
+ * interleaved.c and two_floors.c: request frames built once (protobuf by hand, SHA-1 from
  * libcrypto, per /work/shared/spec/opend-protocol.md), sent whole, and each
  * reply read whole (44-byte header, then the body length it announces)
  * without decoding it. No library here. */

@@ -9,10 +9,12 @@
  * si_page_free), the JSON path (si_get_page_json + si_string_free), and in
  * the next round the other way round, so that a drift within a round falls
  * on all three alike. Run as separate processes one after the other
- * (bench_loopback.py), the clients meet the machine in different states: on
- * this 2-vCPU VM, pairs of 3,000-call runs gave struct/floor ratios from
- * 0.4 to 1.6. Here the blocks are milliseconds apart, on the same thread
- * (so on the same CPU placement), against the same gateway process.
+ * (bench_loopback.py), the clients meet the machine in different states.
+ * Here the blocks are milliseconds apart, on the same thread, against the
+ * same gateway; started with --event-loops 1, as bench_loopback.py starts
+ * it, the gateway serves both connections on the same thread too (with one
+ * loop per CPU they would go to different loops, whose speed for a
+ * sequential client differs from run to run: bench_gateway_loops.py).
  *
  * Prints one line: for each client its calls per second over all its
  * blocks and its CPU time a call (this process's, from getrusage around
