@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench" / "python"))
 from runs import require_programs  # noqa: E402
-from bench_vs_futu import bench_fixture, start_server, stop_server  # noqa: E402  (the benches' fixture and launcher)
+from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the benches' fixture and launcher)
 
 PAGES = [("US.AAPL", "struct"), ("HK.00700", "struct"), ("US.AAPL", "json"), ("HK.00700", "json")]
 LIBRARY = "libshortinterest.so.1"
@@ -72,7 +72,7 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         fixture = Path(scratch) / "fixture.json"
         bench_fixture(fixture)
-        server = start_server(fixture=fixture)
+        server = start_bench_gateway(fixture)
         try:
             for code, path in PAGES:
                 fewer = self_costs(api_calls, args.library_dir, server.host, server.port, code, path, args.calls, scratch)
