@@ -18,6 +18,12 @@ JSON pages add (the struct path is what the C and Python users call most,
 so its functions are packed the tightest). Only functions compiled
 into sections of their own (the Makefile's RELEASE flags, and the static
 Swift runtime) can be moved; the linker ignores the other names.
+
+    python3 scripts/hot_path_order.py --check build/hot-path hot-path.order
+
+(`make test-hot-path-order`) fails instead when the file names a function
+the library no longer defines: renamed or removed code that the linker
+would silently leave out of the packed hot path until the file is remade.
 """
 
 import argparse
@@ -58,14 +64,32 @@ def self_costs(api_calls, library_dir, host, port, code, path, calls, scratch):
     return costs
 
 
+def check(library, order):
+    """Exits with the names `order` lists that `library` (linked with its
+    symbols) does not define."""
+    listed = [line[len(".text."):] for line in order.read_text().splitlines() if line.startswith(".text.")]
+    symbols = subprocess.run(["nm", "--defined-only", str(library)], check=True, capture_output=True, text=True).stdout
+    defined = {line.split()[-1] for line in symbols.splitlines() if line.strip()}
+    missing = [name for name in listed if name not in defined]
+    if missing:
+        raise SystemExit("%s names %d of its %d functions that %s does not define (renamed or removed?); "
+                         "remake it with `make hot-path-order`:\n  %s"
+                         % (order, len(missing), len(listed), library.name, "\n  ".join(missing)))
+    print("%s: the library defines all %d functions it names" % (order, len(listed)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("library_dir", type=Path, help="directory with %s linked with its symbols" % LIBRARY)
-    ap.add_argument("output", type=Path, help="the order file to write")
+    ap.add_argument("output", type=Path, help="the order file to write (with --check: to check)")
     ap.add_argument("--calls", type=int, default=200, help="calls in the shorter run; the longer makes twice as many (default 200)")
+    ap.add_argument("--check", action="store_true", help="check that the library defines every function the file names")
     args = ap.parse_args()
     if not (args.library_dir / LIBRARY).exists():
         ap.error("no %s in %s" % (LIBRARY, args.library_dir))
+    if args.check:
+        check(args.library_dir / LIBRARY, args.output)
+        return
     (api_calls,) = require_programs("api_calls")
 
     names = []
