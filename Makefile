@@ -25,7 +25,7 @@ LIB_LINK_WITH_SYMBOLS := -Xlinker --version-script=$(CURDIR)/exports.map -Xlinke
 LIB_LINK := $(LIB_LINK_WITH_SYMBOLS) -Xlinker --strip-all
 
 .PHONY: all setup python-setup lib cli demo test test-swift test-c test-python bench clean install
-.PHONY: lib-tsan lib-asan test-sanitizers test-fuzz hot-path-order test-hot-path-order
+.PHONY: lib-tsan lib-asan test-sanitizers test-fuzz hot-path-lib hot-path-order test-hot-path-order
 
 all: lib cli
 
@@ -112,25 +112,25 @@ bench: lib cli
 	$(CC) $(BENCH_CFLAGS) bench/c/store_latency.c -o build/bench/store_latency $(BENCH_LIB)
 	$(CC) $(BENCH_CFLAGS) -I$(CURDIR)/include bench/c/dlopen_first.c -o build/bench/dlopen_first -ldl
 
-# Remakes hot-path.order from the library as built now (commit the file):
-# linked with its symbols, which callgrind names functions by (valgrind
-# cannot read the DWARF 5 debug information, so that is stripped), then
-# profiled by scripts/hot_path_order.py. Relinks `make lib`'s library after.
-hot-path-order: bench
+# The library linked with its symbols, which callgrind and nm name functions
+# by (valgrind cannot read the DWARF 5 debug information, so that is
+# stripped), in build/hot-path for the two targets below; each relinks
+# `make lib`'s library after.
+hot-path-lib: lib
 	$(RELEASE) --product shortinterest $(LIB_LINK_WITH_SYMBOLS)
 	mkdir -p build/hot-path
 	strip --strip-debug -o build/hot-path/libshortinterest.so.1 .build-release/release/libshortinterest.so
+
+# Remakes hot-path.order from the library as built now (commit the file),
+# profiled by scripts/hot_path_order.py.
+hot-path-order: bench hot-path-lib
 	$(PYTHON) scripts/hot_path_order.py build/hot-path hot-path.order
 	$(MAKE) lib
 
 # Fails when hot-path.order names a function the library no longer defines
 # (renamed or removed: the linker would leave it out of the packed hot path
-# without a word). Looks at the library linked with its symbols, then
-# relinks `make lib`'s.
-test-hot-path-order: python-setup lib
-	$(RELEASE) --product shortinterest $(LIB_LINK_WITH_SYMBOLS)
-	mkdir -p build/hot-path
-	cp .build-release/release/libshortinterest.so build/hot-path/libshortinterest.so.1
+# without a word).
+test-hot-path-order: python-setup hot-path-lib
 	$(PYTHON) scripts/hot_path_order.py --check build/hot-path hot-path.order
 	$(MAKE) lib
 

@@ -47,8 +47,12 @@ def measure(client, programs, host, port, code, num, calls, threads, pin=None, b
     floor, api_calls = programs
     target = [host, port, code, num, calls, threads]
     command = [floor, *target, busy_poll] if client == "floor" else [api_calls, *target, client, busy_poll]
-    prefix = ["taskset", "-c", str(pin[0])] if pin else []
-    return run_program(prefix + command, env=env)
+    return run_program(on_client_cpu(command, pin), env=env)
+
+
+def on_client_cpu(command, pin):
+    """The command run on --pin's client CPU (as it is without --pin)."""
+    return ["taskset", "-c", str(pin[0]), *command] if pin else command
 
 
 def pin_process(pid, cpu):

@@ -52,7 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from runs import add_pin_option, machine, measure, pin_process, require_programs, run_program, summary  # noqa: E402
+from runs import add_pin_option, machine, measure, on_client_cpu, pin_process, require_programs, run_program, summary  # noqa: E402
 from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the same fixture and launcher)
 
 CLIENTS = ("floor", "struct", "json")
@@ -74,6 +74,7 @@ def main():
     programs = require_programs("floor", "api_calls")
     interleaved, = require_programs("interleaved")
 
+    rounds = max(2, args.calls // BLOCK)   # of interleaved's blocks: about --calls calls per client
     settings = [(num, threads) for num in (1, 10, 50) for threads in (1, 8) if num != 1 or threads == 1]
     results = {}   # (client, num, threads) -> list of outputs
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,9 +91,8 @@ def main():
                                       threads, args.pin, args.busy_poll)
                         results.setdefault((client, num, threads), []).append(out)
                 print("run %d of %d done" % (run + 1, args.runs), file=sys.stderr)
-            prefix = ["taskset", "-c", str(args.pin[0])] if args.pin else []
-            together = {num: [run_program(prefix + [interleaved, server.host, server.port, args.code, num,
-                                                    max(2, args.calls // BLOCK), BLOCK, args.busy_poll])
+            together = {num: [run_program(on_client_cpu([interleaved, server.host, server.port, args.code, num,
+                                                         rounds, BLOCK, args.busy_poll], args.pin))
                               for _ in range(args.runs)]
                         for num in (1, 10, 50)}
         finally:
@@ -131,7 +131,7 @@ def main():
         print("| %s | %.1f | %.1f | %.0f |" % (client, cpu[1], cpu[50], (cpu[50] - cpu[1]) * 1e3 / (rows[50] - rows[1])))
     print()
     print("Sequential, the three interleaved in one process (build/bench/interleaved, blocks of %d calls, "
-          "%d calls per client a run), medians of %d runs:" % (BLOCK, max(2, args.calls // BLOCK) * BLOCK, args.runs))
+          "%d calls per client a run), medians of %d runs:" % (BLOCK, rounds * BLOCK, args.runs))
     print()
     print("| num | client | calls/s (median) | min | max | µs/call | of the floor (median of runs) | min | max | client CPU µs/call |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
