@@ -133,23 +133,39 @@ struct JSONWriter: ~Copyable {
     }
 
     /// The decimal digits of `value`, written straight into the bytes
-    /// (`String(value)` and appending its UTF-8 cost ten times as much).
-    private mutating func digits(_ value: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+    /// (`String(value)` and appending its UTF-8 cost ten times as much);
+    /// with `decimals`, the last that many after a point, as `description`
+    /// writes a double: "0.56" for 56 and 2, "5.0" for 5 and 0.
+    private mutating func digits(_ value: UInt64, decimals: Int? = nil) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
             var rest = value
-            var first = 20
-            repeat {
+            var first = 32
+            func put(_ byte: UInt8) {
                 first -= 1
-                buffer[first] = UInt8(ascii: "0") + UInt8(rest % 10)
+                buffer[first] = byte
+            }
+            func putDigit() {
+                put(UInt8(ascii: "0") + UInt8(rest % 10))
                 rest /= 10
-            } while rest > 0
-            append(buffer.baseAddress! + first, 20 - first)
+            }
+            if let decimals {
+                if decimals == 0 { put(UInt8(ascii: "0")) }
+                for _ in 0..<decimals { putDigit() }
+                put(UInt8(ascii: "."))
+            }
+            repeat { putDigit() } while rest > 0
+            append(buffer.baseAddress! + first, 32 - first)
         }
     }
 
     mutating func field(_ name: StaticString, _ value: Double?) {
         guard let value, value.isFinite else { return }
         key(name)
+        if let decimal = ShortDecimal(value) {
+            if decimal.isNegative { append(UInt8(ascii: "-")) }
+            digits(decimal.scaled, decimals: decimal.fractionDigits)
+            return
+        }
         var text = value.description
         text.withUTF8 { append($0.baseAddress!, $0.count) }
     }
@@ -157,9 +173,18 @@ struct JSONWriter: ~Copyable {
     /// `value` as a JSON string. Bytes of multi-byte UTF-8 sequences are all
     /// 0x80 or above, so escaping byte by byte never splits a character.
     mutating func string(_ value: String) {
-        append(UInt8(ascii: "\""))
         var text = value
         text.withUTF8 { utf8 in
+            // Dates and keys need no escaping: one copy instead of a byte at a time.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                guard makeRoom(for: utf8.count + 2), let start else { return }
+                start[count] = UInt8(ascii: "\"")
+                if let bytes = utf8.baseAddress { (start + count + 1).update(from: bytes, count: utf8.count) }
+                start[count + 1 + utf8.count] = UInt8(ascii: "\"")
+                count += utf8.count + 2
+                return
+            }
+            append(UInt8(ascii: "\""))
             for byte in utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): raw("\\\"")
@@ -174,19 +199,31 @@ struct JSONWriter: ~Copyable {
                 default: append(byte)
                 }
             }
+            append(UInt8(ascii: "\""))
         }
-        append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// A field's name: the constant names of this file, which need no escaping.
+    /// A field's name: the constant names of this file, which need no
+    /// escaping. Written in one piece (its comma, quotes and colon appended
+    /// one by one were a fifth of a 50-row JSON call's instructions).
     private mutating func key(_ name: StaticString) {
-        if fieldsWritten > 0 { append(UInt8(ascii: ",")) }
+        let separator = fieldsWritten > 0 ? 1 : 0
         fieldsWritten += 1
-        append(UInt8(ascii: "\""))
-        raw(name)
-        raw("\":")
+        let length = name.utf8CodeUnitCount
+        guard makeRoom(for: separator + length + 3), let start else { return }
+        var next = start + count
+        if separator == 1 {
+            next.pointee = UInt8(ascii: ",")
+            next += 1
+        }
+        next.pointee = UInt8(ascii: "\"")
+        (next + 1).update(from: name.utf8Start, count: length)
+        next += 1 + length
+        next[0] = UInt8(ascii: "\"")
+        next[1] = UInt8(ascii: ":")
+        count = next + 2 - start
     }
 
     private mutating func append(_ byte: UInt8) {
@@ -214,5 +251,46 @@ struct JSONWriter: ~Copyable {
         }
         start = grown.assumingMemoryBound(to: UInt8.self)
         return true
+    }
+}
+
+/// A double that `description` writes in decimal notation with at most nine
+/// decimals, as prices and ratios are, found without the general
+/// shortest-digits algorithm, which took 40 % of a 50-row JSON call's
+/// instructions (callgrind).
+///
+/// `description` writes the fewest digits that read back as the same double;
+/// for a number in plain decimal notation that is the fewest decimals. So
+/// the first count of decimals `k` at which `m / 10^k == value`, for `m` the
+/// value times `10^k` rounded, gives the digits: `m` and `10^k` are exact
+/// doubles, and IEEE division rounds their quotient exactly as reading the
+/// text `m·10^-k` does. When `m ± 1` would read back the same too, which of
+/// them is nearest is `description`'s to decide.
+struct ShortDecimal {
+    let isNegative: Bool
+    /// The magnitude times 10^fractionDigits, below 2^52.
+    let scaled: UInt64
+    let fractionDigits: Int
+
+    init?(_ value: Double) {
+        let magnitude = value.magnitude
+        // Well inside where `description` uses decimal notation (from 1e-4 to 2^53).
+        guard magnitude >= 1e-3, magnitude < 1e15 else { return nil }
+        var power = 1.0
+        for fractionDigits in 0...9 {
+            let product = magnitude * power
+            guard product < 0x1p52 else { return nil }
+            // Rounded to an integer by the addition itself: `rounded()` is a call into libm.
+            let scaled = (product + 0x1p52) - 0x1p52
+            if scaled / power == magnitude {
+                guard (scaled - 1) / power != magnitude, (scaled + 1) / power != magnitude else { return nil }
+                self.isNegative = value < 0
+                self.scaled = UInt64(scaled)
+                self.fractionDigits = fractionDigits
+                return
+            }
+            power *= 10
+        }
+        return nil
     }
 }
