@@ -31,29 +31,29 @@ extension ShortInterestPage {
         out.raw(",\"next_key\":")
         out.string(nextKey)
         out.raw(",\"us\":[")
-        for (index, row) in usRows.enumerated() {
+        usRows.forEachInPlace { index, row in
             if index > 0 { out.raw(",") }
             out.object { fields in
-                fields.field("timestamp", row.timestamp)
-                fields.field("timestamp_str", row.timestampString)
-                fields.field("shares_short", row.sharesShort)
-                fields.field("short_percent", row.shortPercent)
-                fields.field("avg_daily_share_volume", row.averageDailyShareVolume)
-                fields.field("days_to_cover", row.daysToCover)
-                fields.field("close_price", row.closePrice)
-                fields.field("last_close_price", row.lastClosePrice)
+                fields.field("timestamp", row.pointee.timestamp)
+                fields.field("timestamp_str", row.pointee.timestampString)
+                fields.field("shares_short", row.pointee.sharesShort)
+                fields.field("short_percent", row.pointee.shortPercent)
+                fields.field("avg_daily_share_volume", row.pointee.averageDailyShareVolume)
+                fields.field("days_to_cover", row.pointee.daysToCover)
+                fields.field("close_price", row.pointee.closePrice)
+                fields.field("last_close_price", row.pointee.lastClosePrice)
             }
         }
         out.raw("],\"hk\":[")
-        for (index, row) in hkRows.enumerated() {
+        hkRows.forEachInPlace { index, row in
             if index > 0 { out.raw(",") }
             out.object { fields in
-                fields.field("timestamp", row.timestamp)
-                fields.field("timestamp_str", row.timestampString)
-                fields.field("aggregated_short", row.aggregatedShort)
-                fields.field("aggregated_short_ratio", row.aggregatedShortRatio)
-                fields.field("close_price", row.closePrice)
-                fields.field("last_close_price", row.lastClosePrice)
+                fields.field("timestamp", row.pointee.timestamp)
+                fields.field("timestamp_str", row.pointee.timestampString)
+                fields.field("aggregated_short", row.pointee.aggregatedShort)
+                fields.field("aggregated_short_ratio", row.pointee.aggregatedShortRatio)
+                fields.field("close_price", row.pointee.closePrice)
+                fields.field("last_close_price", row.pointee.lastClosePrice)
             }
         }
         out.raw("]}")

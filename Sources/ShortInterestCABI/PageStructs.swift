@@ -35,7 +35,7 @@ extension ShortInterestPage {
             hk_count: hkRows.count,
             hk_rows: hkRows.isEmpty ? nil : UnsafePointer(hk)
         ))
-        forEachInPlace(usRows) { index, row in
+        usRows.forEachInPlace { index, row in
             var present = Presence()
             (us + index).initialize(to: si_us_row(
                 present: 0,
@@ -50,7 +50,7 @@ extension ShortInterestPage {
             ))
             us[index].present = present.bits
         }
-        forEachInPlace(hkRows) { index, row in
+        hkRows.forEachInPlace { index, row in
             var present = Presence()
             (hk + index).initialize(to: si_hk_row(
                 present: 0,
@@ -64,17 +64,6 @@ extension ShortInterestPage {
             hk[index].present = present.bits
         }
         return page
-    }
-}
-
-/// Calls `body` with each row's index and a pointer to it where the array
-/// holds it: rows taken whole (`for row in rows`), and even
-/// `rows[index].field`, were copied through the row's value witness, 5 % of
-/// a 50-row call's instructions (callgrind).
-private func forEachInPlace<Row>(_ rows: [Row], _ body: (Int, UnsafePointer<Row>) -> Void) {
-    rows.withUnsafeBufferPointer { buffer in
-        guard let first = buffer.baseAddress else { return }
-        for index in buffer.indices { body(index, first + index) }
     }
 }
 
