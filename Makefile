@@ -114,15 +114,16 @@ bench: lib cli
 
 # The library linked with its symbols, which callgrind and nm name functions
 # by (valgrind cannot read the DWARF 5 debug information, so that is
-# stripped), in build/hot-path for the two targets below; each relinks
-# `make lib`'s library after.
+# stripped), in build/hot-path for the two targets below. build/lib keeps
+# `make lib`'s copy.
 hot-path-lib: lib
 	$(RELEASE) --product shortinterest $(LIB_LINK_WITH_SYMBOLS)
 	mkdir -p build/hot-path
 	strip --strip-debug -o build/hot-path/libshortinterest.so.1 .build-release/release/libshortinterest.so
 
 # Remakes hot-path.order from the library as built now (commit the file),
-# profiled by scripts/hot_path_order.py.
+# profiled by scripts/hot_path_order.py, and relinks `make lib`'s library
+# in the new order.
 hot-path-order: bench hot-path-lib
 	$(PYTHON) scripts/hot_path_order.py build/hot-path hot-path.order
 	$(MAKE) lib
@@ -130,9 +131,8 @@ hot-path-order: bench hot-path-lib
 # Fails when hot-path.order names a function the library no longer defines
 # (renamed or removed: the linker would leave it out of the packed hot path
 # without a word).
-test-hot-path-order: python-setup hot-path-lib
+test-hot-path-order: hot-path-lib
 	$(PYTHON) scripts/hot_path_order.py --check build/hot-path hot-path.order
-	$(MAKE) lib
 
 clean:
 	rm -rf .build .build-release .build-tsan .build-asan .build-fuzz build

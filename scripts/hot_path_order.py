@@ -34,11 +34,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench" / "python"))
-from runs import require_programs  # noqa: E402
-from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the benches' fixture and launcher)
-
 PAGES = [("US.AAPL", "struct"), ("HK.00700", "struct"), ("US.AAPL", "json"), ("HK.00700", "json")]
 LIBRARY = "libshortinterest.so.1"
 # callgrind_annotate's lines: "1,234 (0.5%)  file:function [object]"
@@ -90,6 +85,12 @@ def main():
     if args.check:
         check(args.library_dir / LIBRARY, args.output)
         return
+    # Imported here, not above: the check needs only nm, while the benches'
+    # launcher brings in the Python tests' conftest and what it imports.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench" / "python"))
+    from runs import require_programs
+    from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # the benches' fixture and launcher
     (api_calls,) = require_programs("api_calls")
 
     names = []
