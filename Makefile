@@ -3,7 +3,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 PREFIX ?= /usr/local
 SOVERSION := 1
-VERSION := 1.1.0
+VERSION := 1.2.0
 
 # Release builds link the Swift runtime into each artifact, so users need no
 # Swift installed (-static-stdlib at compile and link time, see

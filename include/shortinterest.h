@@ -89,18 +89,18 @@ extern "C" {
  * --------------------------------------------------------------------- */
 
 #define SI_VERSION_MAJOR 1
-#define SI_VERSION_MINOR 1
+#define SI_VERSION_MINOR 2
 #define SI_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */
 #define SI_VERSION_NUMBER (SI_VERSION_MAJOR * 10000 + SI_VERSION_MINOR * 100 + SI_VERSION_PATCH)
-#define SI_VERSION_STRING "1.1.0"
+#define SI_VERSION_STRING "1.2.0"
 
 /* The version of the library actually loaded, as SI_VERSION_NUMBER.  Compare
  * it with SI_VERSION_NUMBER to detect a header/library mismatch.  Within one
  * major version the ABI only grows. */
 int si_version_number(void);
 
-/* The loaded library's version as a static string, e.g. "1.1.0". */
+/* The loaded library's version as a static string, e.g. "1.2.0". */
 const char *si_version(void);
 
 /* ------------------------------------------------------------------------
@@ -199,19 +199,27 @@ si_status si_config_set_opend(si_config *config, const char *host, int port);
  * request, in milliseconds; each 1...86400000. */
 si_status si_config_set_timeouts(si_config *config, int connect_timeout_ms, int reply_timeout_ms);
 
-/* How long, in microseconds, a caller waiting alone for its reply keeps
- * polling the socket before it sleeps: 0 (the default) sleeps at once;
- * at most 10000.  A sleeping thread has to be woken when the reply comes,
- * which on a virtual machine is much of a loopback round trip: with 200,
- * one thread calling a gateway on the same machine in a loop made about 3
- * times the calls per second (BENCHMARKS.md), for up to that much CPU per
- * call spent polling.  A caller whose connection has other requests
- * pending (other threads') never polls, so threads do not take the CPU
- * from each other, and a poller yields its CPU to any thread waiting for
- * it (with the server on the caller's one core, about as many calls as
- * sleeping).  For one thread calling a server on the same machine in a
- * loop; leave it 0 for an OpenD across a network, whose replies take far
- * longer. */
+/* Whether a caller waiting alone for its reply (no other thread's request
+ * pending on its connection) polls the socket for a while before it sleeps:
+ *
+ *   SI_BUSY_POLL_ADAPTIVE (the default)  poll while the connection's replies
+ *       have been coming back within about 500 us (a server on the same
+ *       machine or LAN), for up to twice their typical round trip, at most
+ *       1 ms; never for a server farther away; and no more such callers of
+ *       the process at once than it has cores less one (at least one);
+ *   0                   sleep at once;
+ *   1...10000           poll that many microseconds, whatever the replies.
+ *
+ * A sleeping thread has to be woken when the reply comes, which on a
+ * virtual machine is much of a loopback round trip: one thread calling a
+ * gateway on the same machine in a loop made 2.4 times the calls per second
+ * from C and 1.3 to 1.4 times the DataFrame calls from Python polling
+ * adaptively (BENCHMARKS.md), for a little more CPU a call (C: 41-43 us
+ * against 33-38; Python: 0 to 9 % more).  A poller yields its CPU to any
+ * thread waiting for it (with the server on the caller's one core, about
+ * as many calls as sleeping).  The default since 1.2.0; before, 0 was, and
+ * SI_BUSY_POLL_ADAPTIVE was refused. */
+#define SI_BUSY_POLL_ADAPTIVE (-1)
 si_status si_config_set_busy_poll(si_config *config, int microseconds);
 
 /* The client id sent to OpenD in InitConnect (non-empty UTF-8). */

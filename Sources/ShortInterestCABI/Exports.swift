@@ -14,7 +14,7 @@ import Musl
 
 // MARK: Version
 
-private let versionText = StaticString("1.1.0")
+private let versionText = StaticString("1.2.0")
 
 @_cdecl("si_version_number")
 public func si_version_number() -> Int32 { SI_VERSION_MAJOR * 10000 + SI_VERSION_MINOR * 100 + SI_VERSION_PATCH }
@@ -91,9 +91,14 @@ public func si_config_set_timeouts(_ config: OpaquePointer?, _ connectTimeoutMS:
 
 @_cdecl("si_config_set_busy_poll")
 public func si_config_set_busy_poll(_ config: OpaquePointer?, _ microseconds: Int32) -> si_status {
-    // The range is OpenDConfiguration.validate's, which updating applies.
     updating(config) { (settings: inout SourceConfiguration) throws(ShortInterestError) in
-        settings.openD.busyPoll = .microseconds(microseconds)
+        switch microseconds {
+        case SI_BUSY_POLL_ADAPTIVE: settings.openD.busyPoll = .adaptive
+        case 0: settings.openD.busyPoll = .off
+        // The upper bound is OpenDConfiguration.validate's, which updating applies.
+        case 1...: settings.openD.busyPoll = .fixed(.microseconds(microseconds))
+        default: throw .invalidArgument("busy poll \(microseconds) us is neither SI_BUSY_POLL_ADAPTIVE, 0 nor 1...10000")
+        }
     }
 }
 

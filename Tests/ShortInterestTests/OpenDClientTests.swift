@@ -346,13 +346,16 @@ import Testing
         #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(port: 0)) }
         #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(host: "")) }
         #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(replyTimeout: .zero)) }
-        #expect(throws: ShortInterestError.invalidArgument("busy poll -1e-06 seconds is not in 0...0.01 seconds")) {
-            try OpenDClient(configuration: OpenDConfiguration(busyPoll: .microseconds(-1)))
+        #expect(throws: ShortInterestError.invalidArgument(
+            "a fixed busy poll must be longer than 0 and at most 0.01 seconds, not -1e-06 seconds")) {
+            try OpenDClient(configuration: OpenDConfiguration(busyPoll: .fixed(.microseconds(-1))))
         }
-        #expect(throws: ShortInterestError.self) {
-            try OpenDClient(configuration: OpenDConfiguration(busyPoll: OpenDConfiguration.maxBusyPoll + .microseconds(1)))
+        for refused in [Duration.zero, BusyPoll.maxFixed + .microseconds(1)] {
+            #expect(throws: ShortInterestError.self) { try OpenDClient(configuration: OpenDConfiguration(busyPoll: .fixed(refused))) }
         }
-        #expect(throws: Never.self) { try OpenDClient(configuration: OpenDConfiguration(busyPoll: OpenDConfiguration.maxBusyPoll)) }
+        for accepted in [BusyPoll.fixed(BusyPoll.maxFixed), .off, .adaptive] {
+            #expect(throws: Never.self) { try OpenDClient(configuration: OpenDConfiguration(busyPoll: accepted)) }
+        }
     }
 }
 

@@ -13,7 +13,7 @@ import Glibc
 /// that share one connection and take turns reading it, against a real
 /// OpenD-protocol server on loopback.
 @Suite struct OpenDClientThreadTests {
-    private func client(_ server: TestOpenDServer, replyTimeout: Duration = .seconds(10), busyPoll: Duration = .zero) throws -> OpenDClient {
+    private func client(_ server: TestOpenDServer, replyTimeout: Duration = .seconds(10), busyPoll: BusyPoll = .off) throws -> OpenDClient {
         try OpenDClient(configuration: OpenDConfiguration(port: server.port, replyTimeout: replyTimeout, rateLimit: nil, busyPoll: busyPoll))
     }
 
@@ -165,7 +165,7 @@ import Glibc
         // CPU, can see its window pass before it sees the reply.
         let server = try await TestOpenDServer.start(behavior: answering(after: { _ in .milliseconds(1) }))
         var sleeps: [Int] = []
-        for busyPoll in [Duration.milliseconds(10), .zero] {
+        for busyPoll in [BusyPoll.fixed(.milliseconds(10)), .off] {
             let client = try client(server, busyPoll: busyPoll)
             let fewest = try await onThreads(1) { _ in
                 _ = try? client.pageSynchronously(PageRequest(code: "HK.00700"))   // connects
@@ -183,11 +183,54 @@ import Glibc
         await server.stop()
     }
 
+    @Test func adaptivePollingPollsForAFastServerAndNotForASlowOne() async throws {
+        // A server that answers at once: after a few calls the adaptive
+        // caller has its reply before it would sleep. Not every call: a
+        // loaded machine (the other tests) can stretch a round trip past the
+        // poll, or another test's caller hold the process's poller place; so
+        // up to 400 calls, until one that did not sleep (a caller that does
+        // not poll sleeps in every call: the test above).
+        let fast = try await TestOpenDServer.start()
+        let polling = try client(fast, busyPoll: .adaptive)
+        let aCallDidNotSleep = try await onThreads(1) { _ in
+            for _ in 0..<5 { _ = try? polling.pageSynchronously(PageRequest(code: "HK.00700")) }
+            for _ in 0..<400 {
+                let before = voluntaryContextSwitches()
+                let page = try? polling.pageSynchronously(PageRequest(code: "HK.00700"))
+                if page?.hkRows.count == 10 && voluntaryContextSwitches() == before { return true }
+            }
+            return false
+        }[0]
+        #expect(aCallDidNotSleep)
+        await polling.close()
+        await fast.stop()
+
+        // Replies 20 ms after their request: after the first few, which pull
+        // the typical round trip above the ceiling, every call sleeps, and
+        // spends next to none of the wait on the CPU.
+        let slow = try await TestOpenDServer.start(behavior: answering(after: { _ in .milliseconds(20) }))
+        let patient = try client(slow, busyPoll: .adaptive)
+        let calls = try await onThreads(1) { _ in
+            for _ in 0..<4 { _ = try? patient.pageSynchronously(PageRequest(code: "HK.00700")) }
+            return (0..<10).map { _ in
+                let (switches, cpu) = (voluntaryContextSwitches(), threadCPUTime())
+                let page = try? patient.pageSynchronously(PageRequest(code: "HK.00700"))
+                return (page?.hkRows.count, voluntaryContextSwitches() - switches, threadCPUTime() - cpu)
+            }
+        }[0]
+        #expect(calls.allSatisfy { $0.0 == 10 && $0.1 >= 1 })
+        // Less than the longest adaptive poll (1 ms) for each of the ten
+        // (a call took about 0.2 ms of CPU here, in a debug build).
+        #expect(calls.map(\.2).reduce(.zero, +) < .milliseconds(8))
+        await patient.close()
+        await slow.stop()
+    }
+
     @Test func aBusyPollEndsAndTheCallerSleepsThroughTheRestOfTheWait() async throws {
         // The reply comes 200 ms after the request: with a 10 ms busy poll the
         // caller must not spend anything like the whole wait on the CPU.
         let server = try await TestOpenDServer.start(behavior: answering(after: { _ in .milliseconds(200) }))
-        let client = try client(server, busyPoll: .milliseconds(10))
+        let client = try client(server, busyPoll: .fixed(.milliseconds(10)))
         let (rows, cpu) = try await onThreads(1) { _ in
             let before = threadCPUTime()
             let page = try? client.pageSynchronously(PageRequest(code: "HK.00700"))
@@ -201,7 +244,7 @@ import Glibc
 
     @Test func aBusyPollingCallerStillTimesOutAtItsBound() async throws {
         let server = try await TestOpenDServer.start(behavior: { _, _ in [] })
-        let client = try client(server, replyTimeout: .milliseconds(300), busyPoll: .milliseconds(10))
+        let client = try client(server, replyTimeout: .milliseconds(300), busyPoll: .fixed(.milliseconds(10)))
         let clock = ContinuousClock()
         let (outcome, took) = try await onThreads(1) { _ in
             let started = clock.now

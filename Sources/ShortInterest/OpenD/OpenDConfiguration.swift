@@ -45,29 +45,16 @@ public struct OpenDConfiguration: Sendable, Equatable {
     public var frequencyRetries: Int
     /// Encrypts the connection; nil talks in clear, as OpenD does by default.
     public var encryption: OpenDEncryption?
-    /// How long a caller waiting alone for its reply keeps asking the socket
-    /// before it sleeps; zero (the default) sleeps at once.
-    ///
-    /// A thread that sleeps must be woken when the reply comes, and on a
-    /// virtual machine that wake-up is much of a loopback round trip: with
-    /// 200 µs, one thread calling a gateway on the same machine in a loop
-    /// made about 3 times the calls per second (BENCHMARKS.md), for the CPU
-    /// spent polling, at most this long a call. A caller that is not alone
-    /// (other threads' requests pending on the connection) never polls, so
-    /// threads do not take the CPU from each other, and a poller yields its
-    /// CPU to any thread waiting for it (with the server on the caller's one
-    /// core, about as many calls as sleeping). At most ``maxBusyPoll``.
-    public var busyPoll: Duration
-    /// Longer polls only burn CPU: a reply that takes longer is not a
-    /// loopback or LAN reply.
-    public static let maxBusyPoll = Duration.milliseconds(10)
+    /// Whether a caller waiting alone for its reply keeps asking the socket
+    /// for a while before it sleeps (``BusyPoll``; adaptive by default).
+    public var busyPoll: BusyPoll
 
     public init(host: String = "127.0.0.1", port: Int = 11111,
                 connectTimeout: Duration = .seconds(5), replyTimeout: Duration = .seconds(10),
                 clientID: String = "shortinterest", maxBodyLength: Int = OpenDFrameDecoder.defaultMaxBodyLength,
                 rateLimit: RateLimit? = .openD, rateLimitMode: RateLimitMode = .wait,
                 rateLimitMaxWait: Duration = .seconds(60), frequencyRetries: Int = 3, encryption: OpenDEncryption? = nil,
-                busyPoll: Duration = .zero) {
+                busyPoll: BusyPoll = .adaptive) {
         self.host = host
         self.port = port
         self.connectTimeout = connectTimeout
@@ -94,10 +81,44 @@ public struct OpenDConfiguration: Sendable, Equatable {
         }
         guard rateLimitMaxWait >= .zero else { throw .invalidArgument("rate-limit wait must not be negative") }
         guard (0...10).contains(frequencyRetries) else { throw .invalidArgument("frequency retries must be in 0...10") }
-        guard busyPoll >= .zero, busyPoll <= Self.maxBusyPoll else {
-            throw .invalidArgument("busy poll \(busyPoll) is not in 0...\(Self.maxBusyPoll)")
+        if case let .fixed(poll) = busyPoll, !(poll > .zero && poll <= BusyPoll.maxFixed) {
+            throw .invalidArgument("a fixed busy poll must be longer than 0 and at most \(BusyPoll.maxFixed), not \(poll)")
         }
     }
 
     var endpoint: String { "\(host):\(port)" }
+}
+
+/// How a caller that waits alone for its reply (no other thread's request
+/// pending on its connection) waits: it may ask the socket again and again
+/// for a while, so that it is running when the reply comes, instead of
+/// sleeping at once and having to be woken.
+///
+/// On a virtual machine that wake-up is much of a loopback round trip: one
+/// thread calling a gateway on the same machine in a loop made 2.4 times
+/// the calls per second from C and 1.3 to 1.4 times the DataFrame calls
+/// from Python polling adaptively (BENCHMARKS.md), for a little more CPU a
+/// call. A poller yields its CPU to any thread waiting for it (with the
+/// server on the caller's one core, about as many calls as sleeping), and
+/// no more callers of the process poll adaptively at once than it has
+/// cores less one (at least one), so that they do not take the CPU from
+/// each other or from the server they wait for.
+public enum BusyPoll: Sendable, Hashable {
+    /// Sleeps at once.
+    case off
+    /// Polls only while this connection's replies have been coming back
+    /// fast (typically within ``adaptiveCeiling``, as from a server on the
+    /// same machine or LAN), for up to twice their typical round trip; a
+    /// server farther away is never polled for. The default: it costs a
+    /// caller at most twice a short round trip of CPU a call.
+    case adaptive
+    /// Polls for this long whatever the round trips, then sleeps; at most
+    /// ``maxFixed``.
+    case fixed(Duration)
+
+    /// Longer fixed polls only burn CPU: a reply that takes longer is not a
+    /// loopback or LAN reply.
+    public static let maxFixed = Duration.milliseconds(10)
+    /// Adaptive polling stops while the typical round trip is longer.
+    public static let adaptiveCeiling = Duration.microseconds(500)
 }

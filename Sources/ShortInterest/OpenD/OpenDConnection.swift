@@ -28,7 +28,6 @@ final class OpenDConnection: @unchecked Sendable {
     private let crypto: OpenDFrameCrypto
     private let maxBodyLength: Int
     private let replyTimeout: Duration
-    private let busyPoll: Duration
 
     private let monitor = Monitor()
     /// Requests sent and not yet answered, in no order. An array searched
@@ -38,6 +37,7 @@ final class OpenDConnection: @unchecked Sendable {
     private var nextSerial: UInt32 = 1
     private var someoneIsReading = false
     private var failure: ShortInterestError?
+    private var busyPolls: BusyPollPolicy
     private var keepAliveTask: RepeatedTask?
     /// The keep-alive sent last, while its reply is due.
     private var unansweredKeepAlive: (serial: UInt32, deadline: Deadline)?
@@ -72,7 +72,7 @@ final class OpenDConnection: @unchecked Sendable {
         self.crypto = crypto
         self.maxBodyLength = configuration.maxBodyLength
         self.replyTimeout = configuration.replyTimeout
-        self.busyPoll = configuration.busyPoll
+        self.busyPolls = BusyPollPolicy(configuration.busyPoll)
     }
 
     /// False once the connection has failed in any way.
@@ -134,8 +134,9 @@ final class OpenDConnection: @unchecked Sendable {
             if let failure { throw failure }
             return register(protoID: protoID, hasCaller: true)
         }
+        let sent = Deadline.now
         try send(OpenDFrame(protoID: protoID, serial: waiting.serial, body: body), until: deadline)
-        return try reply(to: waiting, until: deadline)
+        return try reply(to: waiting, sent: sent, until: deadline)
     }
 
     /// Fails everything pending with `error` and ends the connection.
@@ -193,13 +194,14 @@ final class OpenDConnection: @unchecked Sendable {
         }
     }
 
-    /// Waits for the reply to `waiting`, reading the socket whenever nobody
-    /// else is.
-    private func reply(to waiting: PendingReply, until deadline: Deadline) throws(ShortInterestError) -> OpenDFrame {
+    /// Waits for the reply to `waiting`, sent at `sent`, reading the socket
+    /// whenever nobody else is.
+    private func reply(to waiting: PendingReply, sent: Deadline, until deadline: Deadline) throws(ShortInterestError) -> OpenDFrame {
         monitor.lock()
         defer { monitor.unlock() }
         while true {
             if let reply = waiting.reply {
+                busyPolls.record(roundTripNanoseconds: Deadline.now.nanoseconds - sent.nanoseconds)
                 return reply
             }
             if let failure {
@@ -216,9 +218,11 @@ final class OpenDConnection: @unchecked Sendable {
                 continue
             }
             someoneIsReading = true
-            // Only a caller alone polls (OpenDConfiguration.busyPoll).
-            let busyPollEnd = busyPoll > .zero && pending.count == 1 ? min(Deadline.after(busyPoll), deadline) : nil
+            // Only a caller alone polls (BusyPoll).
+            let poll = pending.count == 1 ? busyPolls.startPoll() : nil
+            let busyPollEnd = poll.map { min(Deadline.after(.nanoseconds($0)), deadline) }
             let (frames, error) = readFrames(until: deadline, busyPollingUntil: busyPollEnd)
+            if poll != nil { busyPolls.pollEnded() }
             someoneIsReading = false
             deliver(frames)
             if let error { fail(with: error) }

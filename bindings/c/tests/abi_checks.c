@@ -63,8 +63,10 @@ int main(int argc, char **argv) {
     REFUSED(si_config_set_client_id(config, "\xff\xfe"), SI_ERR_INVALID_ARGUMENT, NULL, "set_client_id: invalid UTF-8");
     check(si_config_set_opend(config, host, port) == SI_OK, "set_opend: valid");
     check(si_config_set_timeouts(config, 2000, 5000) == SI_OK, "set_timeouts: valid");
-    REFUSED(si_config_set_busy_poll(config, -1), SI_ERR_INVALID_ARGUMENT, NULL, "set_busy_poll: negative");
+    REFUSED(si_config_set_busy_poll(config, -2), SI_ERR_INVALID_ARGUMENT, NULL, "set_busy_poll: negative");
     REFUSED(si_config_set_busy_poll(config, 10001), SI_ERR_INVALID_ARGUMENT, NULL, "set_busy_poll: over 10000 us");
+    check(si_config_set_busy_poll(config, SI_BUSY_POLL_ADAPTIVE) == SI_OK, "set_busy_poll: adaptive");
+    check(si_config_set_busy_poll(config, 0) == SI_OK, "set_busy_poll: off");
     /* The calls below poll for up to 200 us before they sleep. */
     check(si_config_set_busy_poll(config, 200) == SI_OK, "set_busy_poll: valid");
     check(si_config_set_client_id(config, "abi_checks") == SI_OK, "set_client_id: valid");

@@ -16,7 +16,7 @@ imported only when a DataFrame is made.
 from ._lib import LibraryNotFoundError, find_library
 from .context import (RET_ERROR, RET_INCOMPLETE, RET_OK, OpenQuoteContext, ShortInterestError)
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 __all__ = [
     "OpenQuoteContext", "RET_OK", "RET_ERROR", "RET_INCOMPLETE", "ShortInterestError",
@@ -33,6 +33,6 @@ def load_library():
 
 
 def library_version():
-    """The loaded library's version string, e.g. "1.1.0"."""
+    """The loaded library's version string, e.g. "1.2.0"."""
     from . import _lib
     return _lib.load().si_version().decode()

@@ -82,17 +82,18 @@ class OpenQuoteContext:
     process: rate_limit=(requests, window_seconds), default (30, 30), OpenD's
     own limit; None turns it off (for a local gateway); rate_limit_mode
     "wait" (a request past the limit waits up to rate_limit_max_wait seconds
-    for a slot) or "fail_fast" (it fails at once); busy_poll (seconds, at
-    most 0.01, default 0): how long a call waiting alone for its reply polls
-    before it sleeps, for one thread calling a gateway on the same machine in
-    a loop (si_config_set_busy_poll in shortinterest.h says what it costs).
+    for a slot) or "fail_fast" (it fails at once); busy_poll: whether a
+    call waiting alone for its reply polls before it sleeps: "adaptive" (the
+    default: only while replies come back within about 500 µs, as from a
+    gateway on the same machine), 0 (never), or a number of seconds, at most
+    0.01 (si_config_set_busy_poll in shortinterest.h says what each costs).
     """
 
     def __init__(self, host="127.0.0.1", port=11111, is_encrypt=None, is_async_connect=False,
                  security_firm=None, ai_type=0, *, connect_timeout=None, reply_timeout=None,
                  client_id=None, rate_limit=(30, 30.0), rate_limit_mode="wait",
                  rate_limit_max_wait=60.0, store=None, cache=None, cache_ttl=3600,
-                 rsa_key_file=None, encryption="cbc", busy_poll=0):
+                 rsa_key_file=None, encryption="cbc", busy_poll="adaptive"):
         if is_encrypt and rsa_key_file is None:
             raise ValueError("is_encrypt=True needs rsa_key_file=, the RSA private key OpenD was given "
                              "(futu-api's SysConfig.set_init_rsa_file)")
@@ -128,7 +129,9 @@ class OpenQuoteContext:
                 _check_status(lib, lib.si_config_set_client_id(config, client_id.encode("utf-8")),
                               "client_id")
             self._set_rate_limit(lib, config, rate_limit, rate_limit_mode, rate_limit_max_wait)
-            if busy_poll:
+            if busy_poll != "adaptive":
+                if isinstance(busy_poll, str):
+                    raise ValueError("busy_poll must be 'adaptive', 0 or a number of seconds, not %r" % (busy_poll,))
                 busy_poll_us = _seconds_in(busy_poll, "busy_poll", 1000000, 0, 10000)
                 _check_status(lib, lib.si_config_set_busy_poll(config, busy_poll_us), "busy_poll")
             for path, what in ((store, "store"), (cache, "cache")):
