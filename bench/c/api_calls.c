@@ -8,7 +8,8 @@
  * si_string_free (json). One call is made before the clock starts, so the
  * connection is open. Prints one line: calls, seconds, calls/s, rows per
  * page, and this process's CPU seconds (the gateway runs in another process,
- * so this is the client's own cost). BUSY_POLL_US (default 0) is given to
+ * so this is the client's own cost). BUSY_POLL_US (default 0: sleep at once;
+ * -1: SI_BUSY_POLL_ADAPTIVE, the library's own default) is given to
  * si_config_set_busy_poll.
  */
 #define _GNU_SOURCE

@@ -37,7 +37,9 @@ sees the same placement.
 
 --busy-poll US makes every client poll for its reply that many
 microseconds before it sleeps: the library through si_config_set_busy_poll,
-the floor the same way, so that they still compare like with like.
+the floor the same way, so that they still compare like with like. Without
+it both sleep at once (the library is given 0: its own default, adaptive
+polling, has no floor to match).
 
 Decoding: every program also reports its own process's CPU time, which
 excludes the gateway (another process). The client CPU per call at num 50

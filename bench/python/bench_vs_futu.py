@@ -77,14 +77,19 @@ def time_calls(fn, calls):
     return calls / (time.perf_counter() - t0)
 
 
+def busy_poll_setting(text):
+    return text if text == "adaptive" else float(text)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--calls", type=int, default=300, help="calls per run (default 300)")
     ap.add_argument("--runs", type=int, default=7, help="runs per client, at least 5 (default 7)")
     ap.add_argument("--nums", type=int, nargs="+", default=[10, 50], help="page sizes (default 10 50)")
     ap.add_argument("--codes", nargs="+", default=["HK.00700", "US.AAPL"])
-    ap.add_argument("--busy-poll", type=float, default=0, metavar="SECONDS",
-                    help="this package's busy_poll (futu-api has none; default 0)")
+    ap.add_argument("--busy-poll", type=busy_poll_setting, default="adaptive", metavar="SECONDS",
+                    help="this package's busy_poll: 'adaptive' (its default and this one's), "
+                         "0 (sleep at once) or seconds; futu-api has none")
     add_pin_option(ap)
     args = ap.parse_args()
     if args.runs < 5:
@@ -148,11 +153,11 @@ def main():
     print()
     print("Python %s, pandas %s, numpy %s, futu-api %s, libshortinterest %s; %s, %d CPUs; "
           "median of %d runs x %d calls, loopback `shortinterest serve --fixture --event-loops 1`%s; "
-          "DataFrames checked identical (assert_frame_equal) before timing."
+          "this package's busy_poll=%s; DataFrames checked identical (assert_frame_equal) before timing."
           % (platform.python_version(), pd.__version__, __import__("numpy").__version__,
              getattr(futu, "__version__", "?"), shortinterest.library_version(),
              platform.machine(), os.cpu_count(), args.runs, args.calls,
-             " (clients on CPU %d, the gateway on CPU %d)" % args.pin if args.pin else ""))
+             " (clients on CPU %d, the gateway on CPU %d)" % args.pin if args.pin else "", args.busy_poll))
     print()
     print("| code | num | rows | client | calls/s (median) | min | max | µs/call | vs futu-api |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|")

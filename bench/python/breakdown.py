@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a DataFrame call's time goes: the round trip, reading the page, each frame.
 
-    python3 bench/python/breakdown.py [--calls 2000] [--runs 5] [--code US.AAPL] [--num 10]
+    python3 bench/python/breakdown.py [--calls 2000] [--runs 5] [--code US.AAPL] [--num 10] [--busy-poll adaptive]
 
 Against a loopback `shortinterest serve --fixture` (the fixture of
 bench_vs_futu.py), each run makes CALLS calls and times each part around
@@ -21,7 +21,7 @@ import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_vs_futu import bench_fixture, start_bench_gateway, stop_server  # noqa: E402  (the same fixture and launcher)
+from bench_vs_futu import bench_fixture, busy_poll_setting, start_bench_gateway, stop_server  # noqa: E402  (the same fixture and launcher)
 
 
 def main():
@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--code", default="US.AAPL")
     ap.add_argument("--num", type=int, default=10)
+    ap.add_argument("--busy-poll", type=busy_poll_setting, default="adaptive", metavar="SECONDS",
+                    help="the context's busy_poll: 'adaptive' (the default), 0 or seconds")
     args = ap.parse_args()
 
     import shortinterest
@@ -43,7 +45,8 @@ def main():
         fixture = Path(tmp) / "bench-fixture.json"
         bench_fixture(fixture)
         server = start_bench_gateway(fixture)
-        context = shortinterest.OpenQuoteContext(host=server.host, port=server.port, rate_limit=None)
+        context = shortinterest.OpenQuoteContext(host=server.host, port=server.port, rate_limit=None,
+                                                 busy_poll=args.busy_poll)
         lib, client = context._lib, context._client
 
         def fetch():
@@ -89,7 +92,8 @@ def main():
             context.close()
             stop_server(server)
 
-    print("%s num %d, medians of %d runs x %d calls:" % (args.code, args.num, args.runs, args.calls))
+    print("%s num %d, busy_poll=%s, medians of %d runs x %d calls:"
+          % (args.code, args.num, args.busy_poll, args.runs, args.calls))
     print()
     print("| part | µs/call in the loop | µs/call alone |")
     print("|---|---:|---:|")
