@@ -18,7 +18,7 @@ struct BusyPollPolicy {
         guard case .adaptive = mode else { return }
         // One slow reply (a long query, a pause of the server) counts as at
         // most twice the ceiling, so that it stops polling for a few calls at most.
-        let sample = min(max(roundTripNanoseconds, 0), 2 * Self.nanoseconds(BusyPoll.adaptiveCeiling))
+        let sample = min(max(roundTripNanoseconds, 0), 2 * BusyPoll.adaptiveCeiling.inNanoseconds)
         typicalRoundTrip = typicalRoundTrip.map { $0 + (sample - $0) / 4 } ?? sample
     }
 
@@ -28,9 +28,9 @@ struct BusyPollPolicy {
         case .off:
             return nil
         case let .fixed(poll):
-            return Self.nanoseconds(poll)
+            return poll.inNanoseconds
         case .adaptive:
-            guard let typical = typicalRoundTrip, typical <= Self.nanoseconds(BusyPoll.adaptiveCeiling) else { return nil }
+            guard let typical = typicalRoundTrip, typical <= BusyPoll.adaptiveCeiling.inNanoseconds else { return nil }
             return 2 * typical
         }
     }
@@ -47,11 +47,6 @@ struct BusyPollPolicy {
     /// Ends a poll that ``startPoll()`` started.
     func pollEnded() {
         if case .adaptive = mode { AdaptivePollers.leave() }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
 

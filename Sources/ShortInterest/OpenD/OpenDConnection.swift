@@ -220,7 +220,7 @@ final class OpenDConnection: @unchecked Sendable {
             someoneIsReading = true
             // Only a caller alone polls (BusyPoll).
             let poll = pending.count == 1 ? busyPolls.startPoll() : nil
-            let busyPollEnd = poll.map { min(Deadline.after(.nanoseconds($0)), deadline) }
+            let busyPollEnd = poll.map { min(Deadline.after(nanoseconds: $0), deadline) }
             let (frames, error) = readFrames(until: deadline, busyPollingUntil: busyPollEnd)
             if poll != nil { busyPolls.pollEnded() }
             someoneIsReading = false

@@ -18,8 +18,11 @@ struct Deadline: Sendable, Comparable {
     }
 
     static func after(_ duration: Duration) -> Deadline {
-        let (seconds, attoseconds) = duration.components
-        return Deadline(nanoseconds: now.nanoseconds &+ seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
+        after(nanoseconds: duration.inNanoseconds)
+    }
+
+    static func after(nanoseconds: Int64) -> Deadline {
+        Deadline(nanoseconds: now.nanoseconds &+ nanoseconds)
     }
 
     var hasPassed: Bool { Deadline.now >= self }
@@ -93,5 +96,13 @@ final class Monitor: @unchecked Sendable {
         }
 
         func signal() { pthread_cond_signal(condition) }
+    }
+}
+
+extension Duration {
+    /// In whole nanoseconds (wrapping past Int64's 292 years).
+    var inNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
     }
 }
