@@ -8,6 +8,8 @@ struct BusyPollPolicy {
     let mode: BusyPoll
     /// A moving average of the round trips, in nanoseconds; nil before the first.
     private(set) var typicalRoundTrip: Int64?
+    /// ``BusyPoll/adaptiveCeiling`` converted once, not on every call.
+    private static let ceilingNanoseconds = BusyPoll.adaptiveCeiling.inNanoseconds
 
     init(_ mode: BusyPoll) {
         self.mode = mode
@@ -18,7 +20,7 @@ struct BusyPollPolicy {
         guard case .adaptive = mode else { return }
         // One slow reply (a long query, a pause of the server) counts as at
         // most twice the ceiling, so that it stops polling for a few calls at most.
-        let sample = min(max(roundTripNanoseconds, 0), 2 * BusyPoll.adaptiveCeiling.inNanoseconds)
+        let sample = min(max(roundTripNanoseconds, 0), 2 * Self.ceilingNanoseconds)
         typicalRoundTrip = typicalRoundTrip.map { $0 + (sample - $0) / 4 } ?? sample
     }
 
@@ -30,7 +32,7 @@ struct BusyPollPolicy {
         case let .fixed(poll):
             return poll.inNanoseconds
         case .adaptive:
-            guard let typical = typicalRoundTrip, typical <= BusyPoll.adaptiveCeiling.inNanoseconds else { return nil }
+            guard let typical = typicalRoundTrip, typical <= Self.ceilingNanoseconds else { return nil }
             return 2 * typical
         }
     }
